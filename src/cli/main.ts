@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { RulePackError } from '../engine/load-rules.js';
+import { rulesCommand } from './rules-command.js';
+
+const program = new Command('vigil')
+  .description(
+    'Threat protection for Kubernetes clusters and their Linux nodes',
+  )
+  .version('0.1.0');
+
+program.addCommand(rulesCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof RulePackError) {
+    process.stderr.write(`vigil: invalid rule pack: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

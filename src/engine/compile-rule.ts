@@ -1,0 +1,159 @@
+import {
+  type ConditionEnvironment,
+  compileCondition,
+  compileFieldReader,
+} from './compile-condition.js';
+import type { DetectorInstance } from './detectors/detector.js';
+import { RareOperationDetector } from './detectors/rare-operation.js';
+import { ThresholdDetector } from './detectors/threshold.js';
+import type { Evaluator } from './predicates/predicate-registry.js';
+import { RuleError } from './rule-error.js';
+import {
+  type Detector,
+  parseDuration,
+  type RuleFile,
+  type RuleScope,
+} from './rule-schema.js';
+import { compileTemplate, type Template } from './template.js';
+
+/** A compiled exception: when it matches, the rule raises nothing. */
+export interface CompiledException {
+  name: string;
+  reason: string;
+  /** Milliseconds since the epoch after which the exception lapses. */
+  expiresMs: number | undefined;
+  matches: Evaluator;
+}
+
+/** A rule ready for the engine. */
+export interface CompiledRule {
+  id: string;
+  file: string;
+  meta: RuleFile;
+  scope: RuleScope;
+  condition: Evaluator;
+  exceptions: CompiledException[];
+  /** Creates the state of a stateful rule; one per engine. */
+  createDetector: (() => DetectorInstance) | undefined;
+  aggregateBy: string[];
+  windowMs: number;
+  description: Template;
+  remediation: Template;
+}
+
+/** Entity fields that alerts aggregate by unless a rule says otherwise. */
+export const DEFAULT_AGGREGATE_BY = ['user', 'namespace', 'resources'];
+
+const AGGREGATE_FIELDS = [
+  'namespace',
+  'pod',
+  'workload',
+  'containers',
+  'images',
+  'node',
+  'process',
+  'user',
+  'impersonatedUser',
+  'userAgent',
+  'sourceIPs',
+  'resources',
+];
+
+/** Names that `some … capture:` uses anywhere in a condition. */
+function captureNames(raw: unknown, out: string[] = []): string[] {
+  if (Array.isArray(raw)) {
+    for (const item of raw) captureNames(item, out);
+  } else if (typeof raw === 'object' && raw !== null) {
+    for (const [key, value] of Object.entries(raw)) {
+      if (key === 'capture' && typeof value === 'string') out.push(value);
+      else captureNames(value, out);
+    }
+  }
+  return out;
+}
+
+/** Compile a validated rule file; bad values throw a located RuleError. */
+export function compileRule(
+  rule: RuleFile,
+  file: string,
+  env: ConditionEnvironment,
+): CompiledRule {
+  const condition = compileCondition(rule.condition, env, ['condition']);
+  const exceptions = rule.exceptions.map((exception, i) => ({
+    name: exception.name,
+    reason: exception.reason,
+    expiresMs: exception.expires
+      ? Date.parse(`${exception.expires}T23:59:59Z`)
+      : undefined,
+    matches: compileCondition(exception.condition, env, [
+      'exceptions',
+      i,
+      'condition',
+    ]),
+  }));
+
+  const aggregateBy = rule.aggregate.by ?? DEFAULT_AGGREGATE_BY;
+  for (const [i, field] of aggregateBy.entries()) {
+    if (!AGGREGATE_FIELDS.includes(field)) {
+      throw new RuleError(
+        `cannot aggregate by ${field}; expected ${AGGREGATE_FIELDS.join(', ')}`,
+        ['aggregate', 'by', i],
+      );
+    }
+  }
+
+  const captures = [...captureNames(rule.condition), 'powers'];
+  const template = (key: 'description' | 'remediation') => {
+    try {
+      return compileTemplate(rule[key], captures);
+    } catch (error) {
+      throw new RuleError((error as Error).message, [key]);
+    }
+  };
+
+  return {
+    id: rule.id,
+    file,
+    meta: rule,
+    scope: rule.on,
+    condition,
+    exceptions,
+    createDetector: rule.detector
+      ? detectorFactory(rule.detector, env)
+      : undefined,
+    aggregateBy,
+    windowMs: parseDuration(rule.aggregate.window),
+    description: template('description'),
+    remediation: template('remediation'),
+  };
+}
+
+function detectorFactory(
+  detector: Detector,
+  env: ConditionEnvironment,
+): () => DetectorInstance {
+  const readers = (key: string, fields: string[]) =>
+    fields.map((field, i) =>
+      compileFieldReader(field, env, ['detector', key, i]),
+    );
+  if (detector.type === 'threshold') {
+    const options = {
+      by: readers('by', detector.by),
+      distinct: detector.distinct
+        ? compileFieldReader(detector.distinct, env, ['detector', 'distinct'])
+        : undefined,
+      count: detector.count,
+      windowMs: parseDuration(detector.window),
+      maxKeys: detector.maxKeys,
+    };
+    return () => new ThresholdDetector(options);
+  }
+  const options = {
+    by: readers('by', detector.by),
+    operation: readers('operation', detector.operation),
+    learningPeriodMs: parseDuration(detector.learningPeriod),
+    maxKeys: detector.maxKeys,
+    maxOperationsPerKey: detector.maxOperationsPerKey,
+  };
+  return () => new RareOperationDetector(options);
+}

@@ -1,0 +1,188 @@
+import { Aggregator } from '../alerts/aggregator.js';
+import type { Alert } from '../alerts/alert.js';
+import type { VigilEvent } from '../sources/event.js';
+import type { CompiledRule } from './compile-rule.js';
+import type { DetectorInstance } from './detectors/detector.js';
+import { touch, trim } from './detectors/detector.js';
+import { entitiesOf, templateValues } from './entities.js';
+import { EventContext } from './event-context.js';
+import { type IntelLookup, NO_INTEL } from './intel-lookup.js';
+import type { RulePack } from './load-rules.js';
+import { RuleIndex, stageAdmitted } from './rule-index.js';
+import { VIEWS } from './views/index.js';
+
+/** Requests remembered to raise each rule once across audit stages. */
+const MAX_REMEMBERED_REQUESTS = 100_000;
+
+export interface EngineOptions {
+  intel?: IntelLookup;
+  /**
+   * The time (ms since the epoch) from which a cluster is watched. Events
+   * before it are counted and skipped. Undefined means no limit.
+   */
+  enrolledAt?: (cluster: string) => number | undefined;
+  /** Wall clock for exception expiry; Date.now by default. */
+  now?: () => number;
+  /** Open alerts kept at once; see Aggregator. */
+  maxOpenAlerts?: number;
+  /** Receives each alert when its aggregation window closes. */
+  onClose?: (alert: Alert) => void;
+}
+
+/** Counters of what the engine did, for summaries and metrics. */
+export interface EngineStats {
+  events: number;
+  beforeEnrolment: number;
+  matches: number;
+  repeatsAcrossStages: number;
+  /** Matches that an exception suppressed, by rule id and exception. */
+  suppressed: Record<string, number>;
+  alertsByType: Record<string, number>;
+}
+
+/**
+ * The detection engine: events in, alerts out, no I/O. Rules are indexed
+ * so that each event meets only the rules that can match it; matches pass
+ * exceptions, then the rule's detector if it is stateful, and are folded
+ * into alerts by the aggregator.
+ */
+export class Engine {
+  readonly stats: EngineStats = {
+    events: 0,
+    beforeEnrolment: 0,
+    matches: 0,
+    repeatsAcrossStages: 0,
+    suppressed: {},
+    alertsByType: {},
+  };
+  private readonly index: RuleIndex;
+  private readonly detectors = new Map<CompiledRule, DetectorInstance>();
+  private readonly raised = new Map<string, true>();
+  private readonly aggregator: Aggregator;
+  private readonly intel: IntelLookup;
+  private readonly now: () => number;
+
+  constructor(
+    readonly pack: RulePack,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.index = new RuleIndex(pack.rules);
+    for (const rule of pack.rules) {
+      if (rule.createDetector) this.detectors.set(rule, rule.createDetector());
+    }
+    this.intel = options.intel ?? NO_INTEL;
+    this.now = options.now ?? Date.now;
+    this.aggregator = new Aggregator({
+      maxOpen: options.maxOpenAlerts ?? 10_000,
+      onClose: options.onClose ?? (() => {}),
+    });
+  }
+
+  /** Evaluate one event; returns the alerts it opened or updated. */
+  process(event: VigilEvent): Alert[] {
+    this.stats.events++;
+    const enrolled = this.options.enrolledAt?.(event.cluster);
+    if (enrolled !== undefined && event.timeMs < enrolled) {
+      this.stats.beforeEnrolment++;
+      return [];
+    }
+
+    const candidates = this.index.candidates(event);
+    if (candidates.length === 0) return [];
+    const stage = event.kind === 'k8s-audit' ? event.audit.stage : '';
+    const context = new EventContext(event, VIEWS, this.intel);
+    const alerts: Alert[] = [];
+    for (const rule of candidates) {
+      if (!stageAdmitted(rule, stage)) continue;
+      context.captures.clear();
+      const alert = this.evaluate(rule, event, context);
+      if (alert) alerts.push(alert);
+    }
+    return alerts;
+  }
+
+  /** Close alerts whose aggregation window ended before `timeMs`. */
+  expire(timeMs: number): void {
+    this.aggregator.expire(timeMs);
+  }
+
+  /** Close every open alert, as at the end of a scan. */
+  flush(): void {
+    this.aggregator.flush();
+  }
+
+  private evaluate(
+    rule: CompiledRule,
+    event: VigilEvent,
+    context: EventContext,
+  ): Alert | undefined {
+    if (!rule.condition(event, context)) return undefined;
+    const exception = this.matchingException(rule, event, context);
+    if (exception) {
+      const key = `${rule.id}/${exception}`;
+      this.stats.suppressed[key] = (this.stats.suppressed[key] ?? 0) + 1;
+      return undefined;
+    }
+    if (this.raisedBefore(rule, event)) {
+      this.stats.repeatsAcrossStages++;
+      return undefined;
+    }
+
+    const detector = this.detectors.get(rule);
+    let detectorDetails: Record<string, string[]> | undefined;
+    if (detector) {
+      detectorDetails = detector.observe(event, context);
+      if (!detectorDetails) return undefined;
+    }
+
+    this.stats.matches++;
+    this.stats.alertsByType[rule.id] =
+      (this.stats.alertsByType[rule.id] ?? 0) + 1;
+    const entities = entitiesOf(event, context);
+    if (detectorDetails) {
+      entities.details = { ...entities.details, ...detectorDetails };
+    }
+    const values = templateValues(entities, {
+      cluster: event.cluster,
+      verb: event.kind === 'k8s-audit' ? event.audit.verb : '',
+      count: detectorDetails?.observed?.[0] ?? '1',
+    });
+    return this.aggregator.add({
+      rule,
+      event,
+      entities,
+      description: rule.description(values),
+      remediation: rule.remediation(values),
+    });
+  }
+
+  private matchingException(
+    rule: CompiledRule,
+    event: VigilEvent,
+    context: EventContext,
+  ): string | undefined {
+    for (const exception of rule.exceptions) {
+      if (
+        exception.expiresMs !== undefined &&
+        exception.expiresMs < this.now()
+      ) {
+        continue;
+      }
+      if (exception.matches(event, context)) return exception.name;
+    }
+    return undefined;
+  }
+
+  /**
+   * Remember that the rule matched this request, so that another stage of
+   * the same request (same audit ID) raises nothing more.
+   */
+  private raisedBefore(rule: CompiledRule, event: VigilEvent): boolean {
+    if (event.kind !== 'k8s-audit') return false;
+    const key = `${rule.id}\u0000${event.cluster}\u0000${event.id}`;
+    if (this.raised.has(key)) return true;
+    touch(this.raised, key, true);
+    trim(this.raised, MAX_REMEMBERED_REQUESTS);
+    return false;
+  }
+}

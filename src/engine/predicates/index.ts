@@ -1,0 +1,18 @@
+import { HOST_PATH_PREDICATES } from './host-path-predicates.js';
+import type {
+  PredicateDefinition,
+  PredicateRegistry,
+} from './predicate-registry.js';
+import { RBAC_PREDICATES } from './rbac-power.js';
+import { REQUEST_OUTCOME_PREDICATES } from './request-outcome.js';
+
+const ALL: PredicateDefinition[] = [
+  ...REQUEST_OUTCOME_PREDICATES,
+  ...HOST_PATH_PREDICATES,
+  ...RBAC_PREDICATES,
+];
+
+/** Every predicate that rule files may name. */
+export const PREDICATES: PredicateRegistry = new Map(
+  ALL.map((definition) => [definition.name, definition]),
+);

@@ -1,0 +1,5 @@
+import { K8S_VIEWS } from './k8s-views.js';
+import type { ViewRegistry } from './view-registry.js';
+
+/** Every view that field paths may start with. */
+export const VIEWS: ViewRegistry = new Map([...K8S_VIEWS]);

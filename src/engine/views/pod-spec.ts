@@ -1,0 +1,72 @@
+import type { AuditRecord } from '../../sources/event.js';
+import { isObject, objectAfter } from './object-after.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** Where each workload kind keeps the pod spec that its pods run. */
+const POD_SPEC_PATHS: Record<string, readonly string[]> = {
+  pods: ['spec'],
+  deployments: ['spec', 'template', 'spec'],
+  replicasets: ['spec', 'template', 'spec'],
+  replicationcontrollers: ['spec', 'template', 'spec'],
+  statefulsets: ['spec', 'template', 'spec'],
+  daemonsets: ['spec', 'template', 'spec'],
+  jobs: ['spec', 'template', 'spec'],
+  cronjobs: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  podtemplates: ['template', 'spec'],
+};
+
+/** Resources whose objects carry a pod spec, for rule scopes. */
+export const POD_SPEC_RESOURCES = Object.keys(POD_SPEC_PATHS);
+
+/**
+ * The pod spec that the request's object creates pods from: the pod's own
+ * spec, or the template of a workload. The resource comes from `objectRef`
+ * because a patch body often has no `kind`.
+ */
+export function podSpecOf(audit: AuditRecord): JsonObject | undefined {
+  const resource = audit.objectRef?.resource;
+  if (resource === undefined) return undefined;
+  const path = POD_SPEC_PATHS[resource];
+  if (path === undefined) return undefined;
+
+  let value: unknown = objectAfter(audit);
+  for (const key of path) {
+    if (!isObject(value)) return undefined;
+    value = value[key];
+  }
+  return isObject(value) ? value : undefined;
+}
+
+export type ContainerType = 'container' | 'init' | 'ephemeral';
+
+/** A container of a pod spec, with the list it came from. */
+export type ContainerItem = JsonObject & { containerType: ContainerType };
+
+const CONTAINER_LISTS: ReadonlyArray<[string, ContainerType]> = [
+  ['containers', 'container'],
+  ['initContainers', 'init'],
+  ['ephemeralContainers', 'ephemeral'],
+];
+
+/** Every container of a pod spec: regular, init and ephemeral. */
+export function containersOf(spec: JsonObject | undefined): ContainerItem[] {
+  if (spec === undefined) return [];
+  const items: ContainerItem[] = [];
+  for (const [key, containerType] of CONTAINER_LISTS) {
+    const list = spec[key];
+    if (!Array.isArray(list)) continue;
+    for (const container of list) {
+      if (isObject(container)) items.push({ ...container, containerType });
+    }
+  }
+  return items;
+}
+
+/** A hostPath volume of a pod spec, with its path in canonical form. */
+export interface HostPathItem {
+  volume: string;
+  path: string;
+  canonical: string;
+  type: string;
+}
