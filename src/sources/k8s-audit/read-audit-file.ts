@@ -1,0 +1,239 @@
+import type { K8sAuditEvent } from '../event.js';
+import type { AuditFormat } from './audit-format.js';
+import {
+  type AuditReadStats,
+  createAuditReadStats,
+} from './audit-read-stats.js';
+import {
+  type AuditDiagnostic,
+  AuditValueHandler,
+} from './audit-value-handler.js';
+import { JsonValueSplitter } from './json-value-splitter.js';
+import { openAuditInput } from './open-audit-input.js';
+
+/** Default bound on one line or JSON value, in bytes. */
+export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
+
+/** Options of `readAuditFile`. */
+export interface ReadAuditOptions {
+  /** Expected format; `auto` (the default) sniffs each value. */
+  format?: AuditFormat;
+  /** Cluster for sources that do not name one; default `unknown`. */
+  defaultCluster?: string;
+  /** Longest line or value kept, in bytes; longer ones are reported and
+   * skipped. Default 16 MiB. */
+  maxValueBytes?: number;
+  /** Filled while reading; see `createAuditReadStats`. */
+  stats?: AuditReadStats;
+  /** Called for every input that produced no event. */
+  onDiagnostic?: (diagnostic: AuditDiagnostic) => void;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Reads the Kubernetes audit events of a file (`-` for standard input),
+ * gzip-compressed or not, in any supported format.
+ *
+ * A file whose first line is a complete value is read as JSON lines, the
+ * fast path. Otherwise it is a JSON document (pretty-printed, a `[…]`
+ * array, or an object with `items`, `records`, `logEvents` or `events`),
+ * split into values in bounded memory. Unusable inputs go to
+ * `onDiagnostic` and reading goes on. Throws only when the file cannot
+ * be read.
+ */
+export async function* readAuditFile(
+  path: string,
+  options: ReadAuditOptions = {},
+): AsyncGenerator<K8sAuditEvent> {
+  const maxBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  const stats = options.stats ?? createAuditReadStats();
+  const handler = new AuditValueHandler({
+    file: path,
+    format: options.format ?? 'auto',
+    defaultCluster: options.defaultCluster,
+    maxValueBytes: maxBytes,
+    stats,
+    onDiagnostic: options.onDiagnostic,
+  });
+  const lines = new LineReader(handler, maxBytes);
+
+  let first = true;
+  for await (let chunk of openAuditInput(path)) {
+    if (first) {
+      chunk = withoutByteOrderMark(chunk);
+      first = false;
+    }
+    lines.push(chunk);
+    yield* handler.drain();
+  }
+  lines.end();
+  stats.lines = lines.lineCount();
+  yield* handler.drain();
+}
+
+function withoutByteOrderMark(chunk: Buffer): Buffer {
+  const bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+  return bom ? chunk.subarray(3) : chunk;
+}
+
+/**
+ * Splits chunks into lines with `Buffer.indexOf`, and hands the input to
+ * a `JsonValueSplitter` instead when the first meaningful line opens a
+ * document that continues on later lines.
+ */
+class LineReader {
+  private line = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private skipping = false;
+  private decided = false;
+  private splitter: JsonValueSplitter | undefined;
+  private endsWithNewline = true;
+
+  constructor(
+    private readonly handler: AuditValueHandler,
+    private readonly maxBytes: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.endsWithNewline = chunk[chunk.length - 1] === 10;
+    if (this.splitter !== undefined) {
+      this.splitter.push(chunk);
+      return;
+    }
+
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(10, start);
+      if (newline < 0) {
+        this.keepPartialLine(chunk.subarray(start));
+        return;
+      }
+      this.line++;
+      const bytes = this.takeLine(chunk.subarray(start, newline));
+      start = newline + 1;
+      if (bytes === undefined) continue;
+      if (!this.decided && this.opensDocument(bytes)) {
+        this.startDocument([bytes, NEWLINE, chunk.subarray(start)], this.line);
+        return;
+      }
+      this.handleLine(bytes);
+    }
+  }
+
+  end(): void {
+    if (this.splitter !== undefined) {
+      this.splitter.end();
+      return;
+    }
+    if (this.carry.length === 0 || this.skipping) return;
+    this.line++;
+    const bytes = this.takeLine(Buffer.alloc(0));
+    if (bytes === undefined) return;
+    if (!this.decided && this.opensDocument(bytes)) {
+      this.startDocument([bytes], this.line).end();
+      return;
+    }
+    this.handleLine(bytes);
+  }
+
+  /** Returns the number of lines read, a last line without newline included. */
+  lineCount(): number {
+    if (this.splitter === undefined) return this.line;
+    return this.splitter.line - (this.endsWithNewline ? 1 : 0);
+  }
+
+  private keepPartialLine(piece: Buffer): void {
+    if (this.skipping) return;
+    this.carry.push(piece);
+    this.carryBytes += piece.length;
+    if (this.carryBytes <= this.maxBytes) return;
+
+    if (!this.decided) {
+      // A first line this long is a one-line document, such as a large
+      // EventList: split it instead of rejecting it.
+      this.startDocument(this.carry, this.line + 1);
+    } else {
+      this.reportOversized(this.line + 1);
+      this.skipping = true;
+    }
+    this.carry = [];
+    this.carryBytes = 0;
+  }
+
+  /** Joins the carried start of a line with its end; undefined when the
+   * line was skipped or is too long. */
+  private takeLine(tail: Buffer): Buffer | undefined {
+    if (this.skipping) {
+      this.skipping = false;
+      return undefined;
+    }
+    let bytes = tail;
+    if (this.carry.length > 0) {
+      this.carry.push(tail);
+      bytes = Buffer.concat(this.carry, this.carryBytes + tail.length);
+      this.carry = [];
+      this.carryBytes = 0;
+    }
+    if (bytes.length > this.maxBytes) {
+      this.reportOversized(this.line);
+      return undefined;
+    }
+    return bytes;
+  }
+
+  /** Decides the mode on the first non-blank line. A line that starts a
+   * top-level array, or ends in `{`, `[`, `,` or `:`, opens a document. */
+  private opensDocument(bytes: Buffer): boolean {
+    let first = 0;
+    while (first < bytes.length && isSpace(bytes[first] as number)) first++;
+    if (first === bytes.length) return false;
+    this.decided = true;
+
+    let last = bytes.length - 1;
+    while (isSpace(bytes[last] as number)) last--;
+    if (bytes[first] === 91) return true;
+    const end = bytes[last];
+    return end === 123 || end === 91 || end === 44 || end === 58;
+  }
+
+  private startDocument(
+    pieces: Buffer[],
+    firstLine: number,
+  ): JsonValueSplitter {
+    this.decided = true;
+    const handler = this.handler;
+    const splitter = new JsonValueSplitter(
+      this.maxBytes,
+      (value) => handler.handleSplit(value),
+      handler.reportProblem,
+      firstLine,
+    );
+    for (const piece of pieces) splitter.push(piece);
+    this.splitter = splitter;
+    return splitter;
+  }
+
+  private handleLine(bytes: Buffer): void {
+    let end = bytes.length;
+    while (end > 0 && isSpace(bytes[end - 1] as number)) end--;
+    let start = 0;
+    while (start < end && isSpace(bytes[start] as number)) start++;
+    if (start === end) return;
+    this.handler.handleLine(bytes.toString('utf8', start, end), this.line);
+  }
+
+  private reportOversized(line: number): void {
+    this.handler.report(
+      'value-too-large',
+      `line is longer than the maximum of ${this.maxBytes} bytes`,
+      line,
+    );
+  }
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 32 || byte === 9 || byte === 13;
+}
