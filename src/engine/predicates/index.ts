@@ -1,4 +1,5 @@
 import { HOST_PATH_PREDICATES } from './host-path-predicates.js';
+import { IMAGE_PREDICATES } from './image-list-predicates.js';
 import type {
   PredicateDefinition,
   PredicateRegistry,
@@ -10,6 +11,7 @@ const ALL: PredicateDefinition[] = [
   ...REQUEST_OUTCOME_PREDICATES,
   ...HOST_PATH_PREDICATES,
   ...RBAC_PREDICATES,
+  ...IMAGE_PREDICATES,
 ];
 
 /** Every predicate that rule files may name. */
