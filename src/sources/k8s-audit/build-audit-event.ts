@@ -7,6 +7,7 @@ import { readAuditUser } from './read-audit-user.js';
 import {
   isPlainObject,
   type JsonObject,
+  jsonTypeOf,
   type ReadState,
   readString,
   readStringList,
@@ -89,7 +90,7 @@ function readId(
   const value = raw[key];
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') {
-    state.error ??= `invalid ${key}: expected a string, got ${typeof value}`;
+    state.error ??= `invalid ${key}: expected a string, got ${jsonTypeOf(value)}`;
     return undefined;
   }
   if (value.length > AUDIT_LIMITS.maxIdLength) {
