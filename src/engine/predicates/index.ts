@@ -1,5 +1,6 @@
 import { HOST_PATH_PREDICATES } from './host-path-predicates.js';
 import { IMAGE_PREDICATES } from './image-list-predicates.js';
+import { INTERNAL_LOAD_BALANCER_PREDICATES } from './internal-load-balancer.js';
 import type {
   PredicateDefinition,
   PredicateRegistry,
@@ -12,6 +13,7 @@ const ALL: PredicateDefinition[] = [
   ...HOST_PATH_PREDICATES,
   ...RBAC_PREDICATES,
   ...IMAGE_PREDICATES,
+  ...INTERNAL_LOAD_BALANCER_PREDICATES,
 ];
 
 /** Every predicate that rule files may name. */
