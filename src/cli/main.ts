@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { RulePackError } from '../engine/load-rules.js';
 import { rulesCommand } from './rules-command.js';
+import { scanCommand } from './scan-command.js';
 
 const program = new Command('vigil')
   .description(
@@ -9,6 +10,7 @@ const program = new Command('vigil')
   )
   .version('0.1.0');
 
+program.addCommand(scanCommand());
 program.addCommand(rulesCommand());
 
 try {

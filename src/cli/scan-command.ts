@@ -1,0 +1,149 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Alert } from '../alerts/alert.js';
+import { loadRulePack } from '../engine/load-rules.js';
+import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
+import {
+  SEVERITIES,
+  type Severity,
+  severityRank,
+} from '../engine/rule-schema.js';
+import { readIndicatorList } from '../intel/read-indicator-list.js';
+import { type Indicator, StaticIntel } from '../intel/static-intel.js';
+import { scanFiles } from '../scan/scan-files.js';
+import {
+  AUDIT_FORMATS,
+  type AuditFormat,
+} from '../sources/k8s-audit/audit-format.js';
+import { formatAlertTable } from './format-alert-table.js';
+import { formatScanSummary } from './format-scan-summary.js';
+import { safeText } from './safe-text.js';
+import { ScanProgressLine } from './scan-progress-line.js';
+
+/** Exit status when an alert at or above `--fail-on` was raised. */
+export const EXIT_ALERTS_FOUND = 3;
+
+interface ScanCommandOptions {
+  format: 'table' | 'json';
+  inputFormat: AuditFormat;
+  cluster?: string;
+  minSeverity: Severity;
+  failOn?: Severity;
+  rules?: string;
+  intel: Indicator[];
+  progress: boolean;
+}
+
+function collectIntel(spec: string, previous: Indicator[]): Indicator[] {
+  const at = spec.indexOf('=');
+  if (at <= 0) {
+    throw new InvalidArgumentError(
+      'expected CATEGORY=FILE, for example anonymizing-proxy=tor-exits.txt',
+    );
+  }
+  const category = spec.slice(0, at);
+  const file = spec.slice(at + 1);
+  try {
+    return [...previous, ...readIndicatorList(file, category)];
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `cannot read ${file}: ${(error as Error).message}`,
+    );
+  }
+}
+
+const severityChoices = [...SEVERITIES];
+
+/** `vigil scan FILE…`: run the rules over archived audit logs. */
+export function scanCommand(): Command {
+  return new Command('scan')
+    .description('run the rule pack over audit log files and print alerts')
+    .argument(
+      '<files...>',
+      'audit log files (.gz is read directly; - is stdin)',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json'])
+        .default('table'),
+    )
+    .addOption(
+      new Option('--input-format <format>', 'input format of every file')
+        .choices([...AUDIT_FORMATS])
+        .default('auto'),
+    )
+    .option(
+      '--cluster <name>',
+      'cluster name for logs that do not name one (default: unknown)',
+    )
+    .addOption(
+      new Option('--min-severity <severity>', 'print alerts at or above it')
+        .choices(severityChoices)
+        .default('Informational'),
+    )
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        `exit with status ${EXIT_ALERTS_FOUND} when an alert at or above it is raised`,
+      ).choices(severityChoices),
+    )
+    .option('--rules <dir>', 'rule pack folder (default: the shipped pack)')
+    .option(
+      '--intel <category=file>',
+      'load a plain indicator list under a category (repeatable)',
+      collectIntel,
+      [] as Indicator[],
+    )
+    .option('--no-progress', 'do not draw progress on a terminal')
+    .action(async (files: string[], options: ScanCommandOptions) => {
+      await runScan(files, options);
+    });
+}
+
+async function runScan(files: string[], options: ScanCommandOptions) {
+  const pack = loadRulePack(options.rules ?? defaultRulePackDir());
+  const minimum = severityRank(options.minSeverity);
+  const alerts: Alert[] = [];
+  const progress =
+    options.progress && process.stderr.isTTY
+      ? new ScanProgressLine(process.stderr)
+      : undefined;
+
+  const summary = await scanFiles(files, {
+    pack,
+    intel: new StaticIntel(options.intel),
+    format: options.inputFormat,
+    defaultCluster: options.cluster,
+    onDiagnostic(diagnostic) {
+      progress?.clear();
+      process.stderr.write(
+        `${safeText(diagnostic.file)}:${diagnostic.line}: ${safeText(diagnostic.reason)}\n`,
+      );
+    },
+    onAlert(alert) {
+      if (severityRank(alert.severity) < minimum) return;
+      if (options.format === 'json') {
+        process.stdout.write(`${JSON.stringify(alert)}\n`);
+      } else {
+        alerts.push(alert);
+      }
+    },
+    onProgress: progress && ((p) => progress.update(p)),
+  });
+  progress?.clear();
+
+  if (options.format === 'table') {
+    process.stdout.write(
+      alerts.length > 0 ? `${formatAlertTable(alerts)}\n` : 'No alerts.\n',
+    );
+  }
+  process.stderr.write(formatScanSummary(summary));
+
+  if (options.failOn) {
+    const threshold = severityRank(options.failOn);
+    const raised = Object.entries(summary.alertsBySeverity).some(
+      ([severity, count]) =>
+        count > 0 && severityRank(severity as Severity) >= threshold,
+    );
+    if (raised) process.exitCode = EXIT_ALERTS_FOUND;
+  }
+}
