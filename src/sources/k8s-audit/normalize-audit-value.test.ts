@@ -126,6 +126,23 @@ describe('normalizeAuditValue', () => {
     expect(out.events[0]?.id).toBe(EXEC_ID);
   });
 
+  it('salvages a cut CloudWatch message', () => {
+    const message = JSON.stringify(falcoEvent('psp/host_pid.json'));
+    const out = normalizeAuditValue({
+      messageType: 'DATA_MESSAGE',
+      logGroup: '/aws/eks/payments/cluster',
+      logEvents: [
+        { id: '1', timestamp: 1561000000000, message: message.slice(0, 900) },
+      ],
+    });
+    expect(out.problems).toEqual([]);
+    expect(out.events[0]?.truncated).toBe(true);
+    expect(out.events[0]?.time).toBe('2019-06-20T03:06:40.000Z');
+    expect(out.events[0]?.audit.user.username).toBe(
+      'system:serviceaccount:kube-system:replicaset-controller',
+    );
+  });
+
   it('skips CloudWatch control messages', () => {
     const out = normalizeAuditValue({
       messageType: 'CONTROL_MESSAGE',
