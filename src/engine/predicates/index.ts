@@ -7,11 +7,13 @@ import type {
 } from './predicate-registry.js';
 import { RBAC_PREDICATES } from './rbac-power.js';
 import { REQUEST_OUTCOME_PREDICATES } from './request-outcome.js';
+import { TARGET_SERVICE_ACCOUNT_PREDICATES } from './target-service-account.js';
 
 const ALL: PredicateDefinition[] = [
   ...REQUEST_OUTCOME_PREDICATES,
   ...HOST_PATH_PREDICATES,
   ...RBAC_PREDICATES,
+  ...TARGET_SERVICE_ACCOUNT_PREDICATES,
   ...IMAGE_PREDICATES,
   ...INTERNAL_LOAD_BALANCER_PREDICATES,
 ];

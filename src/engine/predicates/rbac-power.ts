@@ -94,7 +94,12 @@ export function rbacPowers(value: unknown, clusterWide: boolean): RbacPower[] {
   if (clusterWide && grants(rule, ['get', 'list', 'watch'], '', 'secrets')) {
     powers.push('read-secrets');
   }
-  if (grants(rule, ['create'], '', 'pods/exec')) powers.push('pods-exec');
+  // The API server authorizes a WebSocket exec as `get` on pods/exec
+  // unless AuthorizePodWebsocketUpgradeCreatePermission (beta and on by
+  // default from Kubernetes 1.35) also requires `create`.
+  if (grants(rule, ['create', 'get'], '', 'pods/exec')) {
+    powers.push('pods-exec');
+  }
   if (grants(rule, ['get', 'create'], '', 'nodes/proxy')) {
     powers.push('nodes-proxy');
   }
