@@ -1,9 +1,13 @@
 import { csrSubjectView } from './csr-subject.js';
 import { K8S_VIEWS } from './k8s-views.js';
+import { POD_LABELS_VIEW } from './pod-labels.js';
+import { SERVICE_PORTS_VIEW } from './service-ports.js';
 import type { ViewRegistry } from './view-registry.js';
 
 /** Every view that field paths may start with. */
 export const VIEWS: ViewRegistry = new Map([
   ...K8S_VIEWS,
   ['csrSubject', csrSubjectView],
+  SERVICE_PORTS_VIEW,
+  POD_LABELS_VIEW,
 ]);
