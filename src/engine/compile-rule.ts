@@ -3,8 +3,16 @@ import {
   compileCondition,
   compileFieldReader,
 } from './compile-condition.js';
+import {
+  CLUSTER_MARKER_DETAILS,
+  ClusterMarkerDetector,
+} from './detectors/cluster-marker.js';
 import type { DetectorInstance } from './detectors/detector.js';
 import { RareOperationDetector } from './detectors/rare-operation.js';
+import {
+  SELECTOR_MATCH_DETAILS,
+  SelectorMatchDetector,
+} from './detectors/selector-match.js';
 import { ThresholdDetector } from './detectors/threshold.js';
 import type { Evaluator } from './predicates/predicate-registry.js';
 import { RuleError } from './rule-error.js';
@@ -102,7 +110,12 @@ export function compileRule(
     }
   }
 
-  const captures = [...captureNames(rule.condition), 'powers'];
+  const captures = [
+    ...captureNames(rule.condition),
+    ...captureNames(rule.detector),
+    'powers',
+    ...detectorDetailNames(rule.detector),
+  ];
   const template = (key: 'description' | 'remediation') => {
     try {
       return compileTemplate(rule[key], captures);
@@ -128,6 +141,13 @@ export function compileRule(
   };
 }
 
+/** Details that the correlating detectors add to their alerts. */
+function detectorDetailNames(detector: Detector | undefined): string[] {
+  if (detector?.type === 'selector-match') return SELECTOR_MATCH_DETAILS;
+  if (detector?.type === 'cluster-marker') return CLUSTER_MARKER_DETAILS;
+  return [];
+}
+
 function detectorFactory(
   detector: Detector,
   env: ConditionEnvironment,
@@ -147,6 +167,28 @@ function detectorFactory(
       maxKeys: detector.maxKeys,
     };
     return () => new ThresholdDetector(options);
+  }
+  const condition = (key: string, raw: unknown) =>
+    compileCondition(raw, env, ['detector', key]);
+  if (detector.type === 'selector-match') {
+    const options = {
+      pods: condition('pods', detector.pods),
+      services: condition('services', detector.services),
+      maxKeys: detector.maxKeys,
+      maxObjectsPerKey: detector.maxObjectsPerKey,
+    };
+    return () => new SelectorMatchDetector(options);
+  }
+  if (detector.type === 'cluster-marker') {
+    const options = {
+      marker: condition('marker', detector.marker),
+      clear:
+        detector.clear === undefined
+          ? undefined
+          : condition('clear', detector.clear),
+      maxKeys: detector.maxKeys,
+    };
+    return () => new ClusterMarkerDetector(options);
   }
   const options = {
     by: readers('by', detector.by),

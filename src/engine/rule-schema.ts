@@ -73,9 +73,31 @@ export const rareOperationSchema = z.strictObject({
   maxOperationsPerKey: z.number().int().min(1).default(256),
 });
 
+export const selectorMatchSchema = z.strictObject({
+  type: z.literal('selector-match'),
+  /** Condition on pods and workloads whose pods have the property. */
+  pods: z.unknown(),
+  /** Condition on Services that expose the pods they select. */
+  services: z.unknown(),
+  /** Maximum namespaces kept at once; the oldest are dropped beyond it. */
+  maxKeys: z.number().int().min(1).default(10_000),
+  maxObjectsPerKey: z.number().int().min(1).default(256),
+});
+
+export const clusterMarkerSchema = z.strictObject({
+  type: z.literal('cluster-marker'),
+  /** Condition on events that show the cluster runs an application. */
+  marker: z.unknown(),
+  /** Condition on events that show the application is gone. */
+  clear: z.unknown().optional(),
+  maxKeys: z.number().int().min(1).default(10_000),
+});
+
 export const detectorSchema = z.discriminatedUnion('type', [
   thresholdSchema,
   rareOperationSchema,
+  selectorMatchSchema,
+  clusterMarkerSchema,
 ]);
 
 const ruleTestSchema = z
