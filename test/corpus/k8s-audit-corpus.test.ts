@@ -8,7 +8,7 @@ import {
 } from '../../src/sources/k8s-audit/audit-read-stats.js';
 import { readAuditFile } from '../../src/sources/k8s-audit/read-audit-file.js';
 
-/** The corpus folder, which holds samples that may not be redistributed. */
+/** Returns the corpus folder, whose samples may not be redistributed. */
 function corpusDirectory(): string {
   const directory = process.env.VIGIL_CORPUS;
   if (directory === undefined || directory === '') {

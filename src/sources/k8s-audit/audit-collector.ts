@@ -6,7 +6,7 @@ import type {
   AuditSkipCode,
 } from './audit-problem.js';
 
-/** What normalizing one or more values produced. */
+/** The events, problems and skip counts that normalizing produced. */
 export interface AuditCollector {
   events: K8sAuditEvent[];
   problems: AuditProblem[];

@@ -1,6 +1,6 @@
 import type { SourceFormat } from './audit-format.js';
 
-/** Where a raw audit event came from and what its envelope adds. */
+/** The origin of a raw audit event and the facts its envelope adds. */
 export interface AuditSource {
   format: SourceFormat;
   /** Cluster name from the envelope, the caller's default, or `unknown`. */

@@ -122,7 +122,7 @@ export class AuditValueHandler {
     this.report(problem.code, problem.reason, problem.line ?? 0);
   };
 
-  /** Returns the events produced so far and forgets them. */
+  /** Returns the events produced so far and clears the queue. */
   drain(): K8sAuditEvent[] {
     const events = this.out.events;
     if (events.length === 0) return events;

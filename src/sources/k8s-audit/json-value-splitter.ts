@@ -37,9 +37,12 @@ const COLON = 58;
  *
  * It tracks only strings and brackets; `JSON.parse` validates each value.
  * A raw newline inside a string, or a `{` at the start of a line inside
- * an object member, means the previous value was cut: it is emitted with
- * `cut` and splitting restarts there, so one broken line of a JSON-lines
- * file does not swallow the next.
+ * an object member, means the previous value was cut. That value is
+ * emitted with `cut` and splitting restarts there, so one broken line of
+ * a JSON-lines file does not swallow the next.
+ *
+ * NOTE: members after a streamed array (such as a `nextToken` after
+ * `events`) are not passed to its elements.
  */
 export class JsonValueSplitter {
   /** Current line, 1-based. */

@@ -168,8 +168,7 @@ describe('normalizeAuditValue', () => {
     expect(out.problems).toEqual([
       {
         code: 'invalid-event',
-        reason:
-          'events[1]: invalid message: expected a JSON string, got a undefined',
+        reason: 'events[1]: missing message',
       },
     ]);
   });

@@ -21,6 +21,10 @@ export function normalizeCloudWatchEvent(
   where = '',
 ): void {
   const message = entry.message ?? entry['@message'];
+  if (message === undefined) {
+    addProblem(out, context, 'invalid-event', `${where}missing message`);
+    return;
+  }
   if (typeof message !== 'string') {
     const reason = `${where}invalid message: expected a JSON string, got ${jsonTypeOf(message)}`;
     addProblem(out, context, 'invalid-event', reason);

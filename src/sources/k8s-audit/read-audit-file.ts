@@ -20,8 +20,8 @@ export interface ReadAuditOptions {
   format?: AuditFormat;
   /** Cluster for sources that do not name one; default `unknown`. */
   defaultCluster?: string;
-  /** Longest line or value kept, in bytes; longer ones are reported and
-   * skipped. Default 16 MiB. */
+  /** Maximum size of a line or value, in bytes. Larger ones are reported
+   * and skipped. Default 16 MiB. */
   maxValueBytes?: number;
   /** Filled while reading; see `createAuditReadStats`. */
   stats?: AuditReadStats;

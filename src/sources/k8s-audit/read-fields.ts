@@ -19,6 +19,7 @@ export function isPlainObject(value: unknown): value is JsonObject {
 
 /** Describes the JSON type of `value` for error messages. */
 export function jsonTypeOf(value: unknown): string {
+  if (value === undefined) return 'no value';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
