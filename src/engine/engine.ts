@@ -1,9 +1,9 @@
 import { Aggregator } from '../alerts/aggregator.js';
 import type { Alert } from '../alerts/alert.js';
 import type { VigilEvent } from '../sources/event.js';
+import { BoundedSet } from './bounded-set.js';
 import type { CompiledRule } from './compile-rule.js';
 import type { DetectorInstance } from './detectors/detector.js';
-import { touch, trim } from './detectors/detector.js';
 import { entitiesOf, templateValues } from './entities.js';
 import { EventContext } from './event-context.js';
 import { type IntelLookup, NO_INTEL } from './intel-lookup.js';
@@ -57,7 +57,7 @@ export class Engine {
   };
   private readonly index: RuleIndex;
   private readonly detectors = new Map<CompiledRule, DetectorInstance>();
-  private readonly raised = new Map<string, true>();
+  private readonly raised = new BoundedSet<string>(MAX_REMEMBERED_REQUESTS);
   private readonly aggregator: Aggregator;
   private readonly intel: IntelLookup;
   private readonly now: () => number;
@@ -180,9 +180,6 @@ export class Engine {
   private raisedBefore(rule: CompiledRule, event: VigilEvent): boolean {
     if (event.kind !== 'k8s-audit') return false;
     const key = `${rule.id}\u0000${event.cluster}\u0000${event.id}`;
-    if (this.raised.has(key)) return true;
-    touch(this.raised, key, true);
-    trim(this.raised, MAX_REMEMBERED_REQUESTS);
-    return false;
+    return !this.raised.add(key);
   }
 }

@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
-import { touch, trim } from '../engine/detectors/detector.js';
+import { BoundedSet } from '../engine/bounded-set.js';
 import { Engine } from '../engine/engine.js';
 import type { IntelLookup } from '../engine/intel-lookup.js';
 import type { RulePack } from '../engine/load-rules.js';
@@ -92,7 +92,7 @@ export async function scanFiles(
       options.onAlert(alert);
     },
   });
-  const seen = new Map<string, true>();
+  const seen = new BoundedSet<string>(MAX_REMEMBERED_REQUESTS);
   let latestMs = 0;
 
   for (const file of files) {
@@ -106,11 +106,7 @@ export async function scanFiles(
     for await (const event of events) {
       summary.records++;
       const key = `${event.cluster}\u0000${event.id}`;
-      if (!seen.has(key)) {
-        summary.requests++;
-        touch(seen, key, true);
-        trim(seen, MAX_REMEMBERED_REQUESTS);
-      }
+      if (seen.add(key)) summary.requests++;
       engine.process(event);
       if (event.timeMs > latestMs) latestMs = event.timeMs;
       if (summary.records % EXPIRE_EVERY === 0) {
