@@ -1,4 +1,5 @@
 import { csrSubjectView } from './csr-subject.js';
+import { HOST_NAMESPACES_VIEW } from './host-namespaces.js';
 import { K8S_VIEWS } from './k8s-views.js';
 import { POD_LABELS_VIEW } from './pod-labels.js';
 import { SERVICE_PORTS_VIEW } from './service-ports.js';
@@ -10,4 +11,5 @@ export const VIEWS: ViewRegistry = new Map([
   ['csrSubject', csrSubjectView],
   SERVICE_PORTS_VIEW,
   POD_LABELS_VIEW,
+  HOST_NAMESPACES_VIEW,
 ]);
