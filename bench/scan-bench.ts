@@ -22,12 +22,15 @@ import { generateAuditLog } from './generate-audit-log.js';
  * with the shipped rule pack. Reports events per second, the ratio of the
  * two times, and each child's peak resident memory.
  *
- *   node dist/bench/scan-bench.js [--events 1000000] [--runs 3]
+ *   node dist/bench/scan-bench.js [--events 1000000] [--runs 5]
+ *     [--rules DIR] [--output FILE]
  */
 
 interface PhaseResult {
   phase: string;
   durationMs: number;
+  /** User and system CPU time of the child, every thread included. */
+  cpuMs: number;
   maxRssMb: number;
   records: number;
   alerts: number;
@@ -60,9 +63,9 @@ async function parseOnly(file: string): Promise<PhaseResult> {
   return result('parse', started, records, 0);
 }
 
-async function fullScan(file: string): Promise<PhaseResult> {
+async function fullScan(file: string, rules: string): Promise<PhaseResult> {
   const started = performance.now();
-  const pack = loadRulePack(defaultRulePackDir());
+  const pack = loadRulePack(rules);
   let alerts = 0;
   const summary = await scanFiles([file], {
     pack,
@@ -82,6 +85,7 @@ function result(
   return {
     phase,
     durationMs: performance.now() - started,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     // maxRSS is in kilobytes.
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     records,
@@ -94,11 +98,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function runChild(phase: string, file: string): PhaseResult {
+function runChild(phase: string, file: string, rules: string): PhaseResult {
   const script = fileURLToPath(import.meta.url);
   const child = spawnSync(
     process.execPath,
-    [script, '--phase', phase, '--file', file],
+    [script, '--phase', phase, '--file', file, '--rules', rules],
     {
       encoding: 'utf8',
       maxBuffer: 1024 * 1024,
@@ -122,13 +126,18 @@ async function main(): Promise<void> {
       phase: { type: 'string' },
       file: { type: 'string' },
       events: { type: 'string', default: '1000000' },
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '5' },
       output: { type: 'string' },
+      rules: { type: 'string', default: defaultRulePackDir() },
     },
   });
+  const rules = values.rules;
   if (values.phase && values.file) {
-    const run = values.phase === 'parse' ? parseOnly : fullScan;
-    process.stdout.write(JSON.stringify(await run(values.file)));
+    const result =
+      values.phase === 'parse'
+        ? await parseOnly(values.file)
+        : await fullScan(values.file, rules);
+    process.stdout.write(JSON.stringify(result));
     return;
   }
 
@@ -145,13 +154,15 @@ async function main(): Promise<void> {
     const parse: PhaseResult[] = [];
     const scan: PhaseResult[] = [];
     for (let i = 0; i < runs; i++) {
-      parse.push(runChild('parse', file));
-      scan.push(runChild('scan', file));
+      parse.push(runChild('parse', file, rules));
+      scan.push(runChild('scan', file, rules));
       process.stderr.write(`run ${i + 1}/${runs} done\n`);
     }
 
     const parseMs = median(parse.map((r) => r.durationMs));
     const scanMs = median(scan.map((r) => r.durationMs));
+    const parseCpuMs = median(parse.map((r) => r.cpuMs));
+    const scanCpuMs = median(scan.map((r) => r.cpuMs));
     const report = {
       date: new Date().toISOString().slice(0, 10),
       machine: machine(),
@@ -161,6 +172,9 @@ async function main(): Promise<void> {
       parseMedianMs: Math.round(parseMs),
       scanMedianMs: Math.round(scanMs),
       ratio: Number((scanMs / parseMs).toFixed(3)),
+      parseCpuMedianMs: Math.round(parseCpuMs),
+      scanCpuMedianMs: Math.round(scanCpuMs),
+      cpuRatio: Number((scanCpuMs / parseCpuMs).toFixed(3)),
       parseEventsPerSecond: Math.round(events / (parseMs / 1000)),
       scanEventsPerSecond: Math.round(events / (scanMs / 1000)),
       scanPeakRssMb: Math.round(Math.max(...scan.map((r) => r.maxRssMb))),

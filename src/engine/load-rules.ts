@@ -77,6 +77,9 @@ function zodProblem(parsed: ParsedFile, error: z.ZodError): RulePackError {
   const field = where.length > 0 ? `${where.join('.')}: ` : '';
   let message = issue.message;
   let at: (string | number)[] = where;
+  if (issue.code === 'invalid_type' && message.endsWith('received undefined')) {
+    message = 'missing required field';
+  }
   if (issue.code === 'unrecognized_keys') {
     message = `unknown field ${issue.keys.join(', ')}`;
     at = [...where, issue.keys[0] as string];

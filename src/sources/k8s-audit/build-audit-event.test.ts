@@ -56,7 +56,7 @@ describe('buildAuditEvent', () => {
       apiVersion: 'v1',
     });
     expect(audit.responseStatus).toEqual({ code: 101 });
-    expect(audit.requestReceivedTimestamp).toBe('2018-10-26T13:38:34.867Z');
+    expect(audit.requestReceivedTimestamp).toBe('2018-10-26T13:38:34.867116Z');
     expect(audit.stageTimestamp).toBe('2018-10-26T13:38:34.902Z');
     expect(audit.annotations['authorization.k8s.io/decision']).toBe('allow');
   });

@@ -155,17 +155,41 @@ function readEventTime(
     timeMs = readLegacyTime(raw, state);
   }
 
+  // Canonical UTC timestamps are kept as written; others are rewritten
+  // in ISO form, which costs a Date per event.
   const stage = readString(raw, 'stageTimestamp', 'stageTimestamp', max, state);
-  const stageMs = stage === undefined ? Number.NaN : parseAuditTime(stage);
-  if (!Number.isNaN(stageMs)) {
-    record.stageTimestamp = new Date(stageMs).toISOString();
+  if (stage !== undefined) {
+    if (isCanonical(stage)) {
+      record.stageTimestamp = stage;
+    } else {
+      const stageMs = parseAuditTime(stage);
+      if (!Number.isNaN(stageMs)) {
+        record.stageTimestamp = new Date(stageMs).toISOString();
+        if (Number.isNaN(timeMs)) timeMs = stageMs;
+      }
+    }
   }
-  if (Number.isNaN(timeMs))
-    timeMs = Number.isNaN(stageMs) ? fallbackMs : stageMs;
+  if (Number.isNaN(timeMs) && record.stageTimestamp !== undefined) {
+    timeMs = parseAuditTime(record.stageTimestamp);
+  }
+  if (Number.isNaN(timeMs)) timeMs = fallbackMs;
   if (!Number.isNaN(timeMs)) {
-    record.requestReceivedTimestamp = new Date(timeMs).toISOString();
+    record.requestReceivedTimestamp =
+      received !== undefined && isCanonical(received)
+        ? received
+        : new Date(timeMs).toISOString();
   }
   return timeMs;
+}
+
+/** True for `YYYY-MM-DDTHH:MM:SS…Z`, the API server's own spelling. */
+function isCanonical(text: string): boolean {
+  return (
+    text.length >= 20 &&
+    text.charCodeAt(10) === 84 &&
+    text.charCodeAt(text.length - 1) === 90 &&
+    text.charCodeAt(4) === 45
+  );
 }
 
 function readLegacyTime(raw: JsonObject, state: ReadState): number {

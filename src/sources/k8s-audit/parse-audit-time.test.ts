@@ -23,6 +23,21 @@ describe('parseAuditTime', () => {
     );
   });
 
+  it('reads whole seconds and one fractional digit', () => {
+    expect(parseAuditTime('2025-03-04T06:22:18Z')).toBe(
+      Date.UTC(2025, 2, 4, 6, 22, 18),
+    );
+    expect(parseAuditTime('2025-03-04T06:22:18.5Z')).toBe(
+      Date.UTC(2025, 2, 4, 6, 22, 18, 500),
+    );
+  });
+
+  it('rejects impossible dates', () => {
+    expect(parseAuditTime('2025-04-31T00:00:00Z')).toBeNaN();
+    expect(parseAuditTime('2025-00-10T00:00:00Z')).toBeNaN();
+    expect(parseAuditTime('2025-01-10T24:00:00Z')).toBeNaN();
+  });
+
   it('rejects other shapes', () => {
     expect(parseAuditTime('March 7, 2024 10:00:00')).toBeNaN();
     expect(parseAuditTime('1731522850')).toBeNaN();

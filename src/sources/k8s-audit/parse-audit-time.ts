@@ -9,6 +9,8 @@
  */
 export function parseAuditTime(text: string): number {
   if (text.length < 19 || text.length > 40) return Number.NaN;
+  const fast = parseUtcTime(text);
+  if (fast !== undefined) return fast;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) {
     return Number.NaN;
   }
@@ -32,4 +34,53 @@ function hasZone(text: string): boolean {
   const code = text.charCodeAt(sign);
   const shortCode = text.charCodeAt(sign + 1);
   return code === 43 || code === 45 || shortCode === 43 || shortCode === 45;
+}
+
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * Reads `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, the shape the API server
+ * writes, without Date.parse, which costs more than the rest of an
+ * event's normalization. Returns undefined for any other shape, and NaN
+ * for out-of-range fields.
+ */
+function parseUtcTime(text: string): number | undefined {
+  const last = text.length - 1;
+  if (text.charCodeAt(10) !== 84 || text.charCodeAt(last) !== 90) {
+    return undefined;
+  }
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+    return undefined;
+  }
+  let millis = 0;
+  if (last > 19) {
+    if (text.charCodeAt(19) !== 46 || last === 20) return undefined;
+    const fraction = digits(text, 20, last - 20);
+    if (Number.isNaN(fraction)) return undefined;
+    millis = digits(text, 20, Math.min(3, last - 20));
+    for (let n = last - 20; n < 3; n++) millis *= 10;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (
+    !(month >= 1 && month <= 12 && day >= 1 && day <= 31) ||
+    !(hour <= 23 && minute <= 59 && second <= 60)
+  ) {
+    return Number.NaN;
+  }
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Date.UTC rolls 31 April over into May; such a date is invalid.
+  return new Date(time).getUTCDate() === day ? time : Number.NaN;
 }

@@ -46,6 +46,18 @@ export async function* readAuditFile(
   path: string,
   options: ReadAuditOptions = {},
 ): AsyncGenerator<K8sAuditEvent> {
+  for await (const batch of readAuditBatches(path, options)) yield* batch;
+}
+
+/**
+ * Reads a file as readAuditFile does, yielding the events of each input
+ * chunk as one array. Iterating arrays spares the promise that an async
+ * generator costs per event, which matters at a million events.
+ */
+export async function* readAuditBatches(
+  path: string,
+  options: ReadAuditOptions = {},
+): AsyncGenerator<K8sAuditEvent[]> {
   const maxBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   const stats = options.stats ?? createAuditReadStats();
   const handler = new AuditValueHandler({
@@ -65,11 +77,13 @@ export async function* readAuditFile(
       first = false;
     }
     lines.push(chunk);
-    yield* handler.drain();
+    const events = handler.drain();
+    if (events.length > 0) yield events;
   }
   lines.end();
   stats.lines = lines.lineCount();
-  yield* handler.drain();
+  const events = handler.drain();
+  if (events.length > 0) yield events;
 }
 
 function withoutByteOrderMark(chunk: Buffer): Buffer {
