@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { VigilDatabase } from './schema.js';
+import type { StoreDialect } from './store-dialect.js';
+
+/** The SQLite file's name inside the data directory. */
+export const SQLITE_FILE = 'vigil.db';
+
+/** The location of the store: a PostgreSQL URL or a SQLite data directory. */
+export interface DatabaseLocation {
+  /** A `postgres://` or `postgresql://` URL. Unset means SQLite in `dataDir`. */
+  database?: string | undefined;
+  dataDir: string;
+}
+
+/** An open database with the dialect its queries run on. */
+export interface OpenDatabase {
+  db: Kysely<VigilDatabase>;
+  dialect: StoreDialect;
+}
+
+/** PostgreSQL's type id of int8, the type of bigint columns and count(). */
+const INT8_OID = 20;
+
+/**
+ * Opens the store's database. SQLite runs in WAL mode with
+ * `synchronous=FULL`, so a committed transaction survives a power loss:
+ * the webhook acknowledges batches only after such a commit.
+ */
+export function openDatabase(location: DatabaseLocation): OpenDatabase {
+  if (location.database) return openPostgres(location.database);
+
+  mkdirSync(location.dataDir, { recursive: true });
+  const file = new SqliteDatabase(join(location.dataDir, SQLITE_FILE));
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = FULL');
+  // The CLI and the server may write at once; wait instead of failing.
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<VigilDatabase>({
+    dialect: new SqliteDialect({ database: file }),
+  });
+  return { db, dialect: 'sqlite' };
+}
+
+function openPostgres(connectionString: string): OpenDatabase {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    // Millisecond times exceed int4, and JavaScript numbers hold them
+    // exactly up to 2^53, so int8 is read as a number.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(
+              oid,
+              format,
+            )) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<VigilDatabase>({
+    dialect: new PostgresDialect({ pool }),
+  });
+  return { db, dialect: 'postgres' };
+}
