@@ -36,6 +36,8 @@ export interface ScanOptions {
 export interface ScanProgress {
   file: string;
   records: number;
+  /** Bytes of the current file read so far, before decompression. */
+  fileBytesRead: number;
 }
 
 /** What a scan read and raised. */
@@ -97,11 +99,15 @@ export async function scanFiles(
 
   for (const file of files) {
     const stats = createAuditReadStats();
+    let fileBytesRead = 0;
     const batches = readAuditBatches(file, {
       format: options.format,
       defaultCluster: options.defaultCluster,
       stats,
       onDiagnostic: options.onDiagnostic,
+      onInputBytes: (bytes) => {
+        fileBytesRead += bytes;
+      },
     });
     for await (const events of batches) {
       for (const event of events) {
@@ -113,13 +119,17 @@ export async function scanFiles(
         if (event.timeMs > latestMs) latestMs = event.timeMs;
         if (summary.records % EXPIRE_EVERY === 0) {
           engine.expire(latestMs - DISORDER_TOLERANCE_MS);
-          options.onProgress?.({ file, records: summary.records });
+          options.onProgress?.({
+            file,
+            records: summary.records,
+            fileBytesRead,
+          });
         }
       }
     }
     addCounts(summary.skipped, stats.skipped);
     summary.truncated += stats.truncated;
-    options.onProgress?.({ file, records: summary.records });
+    options.onProgress?.({ file, records: summary.records, fileBytesRead });
   }
   engine.flush();
   summary.durationMs = performance.now() - started;

@@ -9,7 +9,10 @@ const CHUNK_BYTES = 256 * 1024;
  * when it starts with the gzip magic bytes, whatever its name.
  * Concatenated gzip members are read as one stream.
  */
-export async function* openAuditInput(path: string): AsyncGenerator<Buffer> {
+export async function* openAuditInput(
+  path: string,
+  onInputBytes?: (bytes: number) => void,
+): AsyncGenerator<Buffer> {
   const input: AsyncIterable<Buffer> =
     path === '-'
       ? process.stdin
@@ -26,7 +29,7 @@ export async function* openAuditInput(path: string): AsyncGenerator<Buffer> {
     headBytes += next.value.length;
   }
   const first = Buffer.concat(head, headBytes);
-  const rest = replay(first, iterator);
+  const rest = replay(first, iterator, onInputBytes);
   if (first[0] !== 0x1f || first[1] !== 0x8b) {
     yield* rest;
     return;
@@ -40,12 +43,17 @@ export async function* openAuditInput(path: string): AsyncGenerator<Buffer> {
 async function* replay(
   first: Buffer,
   iterator: AsyncIterator<Buffer>,
+  onInputBytes: ((bytes: number) => void) | undefined,
 ): AsyncGenerator<Buffer> {
   try {
-    if (first.length > 0) yield first;
+    if (first.length > 0) {
+      onInputBytes?.(first.length);
+      yield first;
+    }
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
+      onInputBytes?.(next.value.length);
       yield next.value;
     }
   } finally {

@@ -25,6 +25,9 @@ export interface ReadAuditOptions {
   maxValueBytes?: number;
   /** Filled while reading; see `createAuditReadStats`. */
   stats?: AuditReadStats;
+  /** Called with the size of each chunk read from the file, before any
+   * decompression, for progress displays. */
+  onInputBytes?: (bytes: number) => void;
   /** Called for every input that produced no event. */
   onDiagnostic?: (diagnostic: AuditDiagnostic) => void;
 }
@@ -71,7 +74,7 @@ export async function* readAuditBatches(
   const lines = new LineReader(handler, maxBytes);
 
   let first = true;
-  for await (let chunk of openAuditInput(path)) {
+  for await (let chunk of openAuditInput(path, options.onInputBytes)) {
     if (first) {
       chunk = withoutByteOrderMark(chunk);
       first = false;
