@@ -21,6 +21,8 @@ import { ScanProgressLine } from './scan-progress-line.js';
 
 /** Exit status when an alert at or above `--fail-on` was raised. */
 export const EXIT_ALERTS_FOUND = 3;
+/** Exit status when a file could not be read; the others were scanned. */
+export const EXIT_UNREADABLE_FILE = 2;
 
 interface ScanCommandOptions {
   format: 'table' | 'json';
@@ -119,6 +121,12 @@ async function runScan(files: string[], options: ScanCommandOptions) {
         `${safeText(diagnostic.file)}:${diagnostic.line}: ${safeText(diagnostic.reason)}\n`,
       );
     },
+    onFileError(file, error) {
+      progress?.clear();
+      process.stderr.write(
+        `vigil: cannot read ${safeText(file)}: ${safeText(error.message)}\n`,
+      );
+    },
     onAlert(alert) {
       if (severityRank(alert.severity) < minimum) return;
       if (options.format === 'json') {
@@ -138,6 +146,10 @@ async function runScan(files: string[], options: ScanCommandOptions) {
   }
   process.stderr.write(formatScanSummary(summary));
 
+  if (summary.unreadableFiles > 0) {
+    process.exitCode = EXIT_UNREADABLE_FILE;
+    return;
+  }
   if (options.failOn) {
     const threshold = severityRank(options.failOn);
     const raised = Object.entries(summary.alertsBySeverity).some(

@@ -27,6 +27,8 @@ export interface ScanOptions {
   format?: AuditFormat;
   defaultCluster?: string;
   onDiagnostic?: (diagnostic: AuditDiagnostic) => void;
+  /** Receives a file that could not be read; the scan goes on. */
+  onFileError?: (file: string, error: Error) => void;
   /** Receives each alert once its aggregation window has closed. */
   onAlert: (alert: Alert) => void;
   /** Called every EXPIRE_EVERY events and at the end of each file. */
@@ -43,6 +45,8 @@ export interface ScanProgress {
 /** What a scan read and raised. */
 export interface ScanSummary {
   files: number;
+  /** Files that could not be opened or read to the end. */
+  unreadableFiles: number;
   /** Audit records read: one per stage of each request. */
   records: number;
   /** Distinct requests, each counted once across its stages. */
@@ -77,6 +81,7 @@ export async function scanFiles(
   const started = performance.now();
   const summary: ScanSummary = {
     files: files.length,
+    unreadableFiles: 0,
     records: 0,
     requests: 0,
     skipped: {},
@@ -109,23 +114,28 @@ export async function scanFiles(
         fileBytesRead += bytes;
       },
     });
-    for await (const events of batches) {
-      for (const event of events) {
-        summary.records++;
-        // Audit IDs are UUIDs, so the ID alone keys requests; a key joined
-        // with the cluster name would cost a string concatenation per event.
-        if (seen.add(event.id)) summary.requests++;
-        engine.process(event);
-        if (event.timeMs > latestMs) latestMs = event.timeMs;
-        if (summary.records % EXPIRE_EVERY === 0) {
-          engine.expire(latestMs - DISORDER_TOLERANCE_MS);
-          options.onProgress?.({
-            file,
-            records: summary.records,
-            fileBytesRead,
-          });
+    try {
+      for await (const events of batches) {
+        for (const event of events) {
+          summary.records++;
+          // Audit IDs are UUIDs, so the ID alone keys requests; a key joined
+          // with the cluster name would cost a concatenation per event.
+          if (seen.add(event.id)) summary.requests++;
+          engine.process(event);
+          if (event.timeMs > latestMs) latestMs = event.timeMs;
+          if (summary.records % EXPIRE_EVERY === 0) {
+            engine.expire(latestMs - DISORDER_TOLERANCE_MS);
+            options.onProgress?.({
+              file,
+              records: summary.records,
+              fileBytesRead,
+            });
+          }
         }
       }
+    } catch (error) {
+      summary.unreadableFiles++;
+      options.onFileError?.(file, error as Error);
     }
     addCounts(summary.skipped, stats.skipped);
     summary.truncated += stats.truncated;
