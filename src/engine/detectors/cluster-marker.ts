@@ -20,7 +20,7 @@ export const CLUSTER_MARKER_DETAILS = ['marker'];
  * Fires on events that passed the rule's condition only in clusters that
  * earlier showed a marker: an event that passes `marker`, such as any
  * successful request in the namespace an application installs. Marker
- * events themselves never fire, and an event that passes `clear` forgets
+ * events themselves never fire, and an event that passes `clear` removes
  * the marker. The rule's condition must admit the marker and clearing
  * events as well as the events to alert on. State is one entry per
  * cluster, bounded by `maxKeys` (least recently marked dropped).

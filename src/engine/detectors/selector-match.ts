@@ -69,9 +69,9 @@ function statesWholeObject(audit: AuditRecord): boolean {
 
 /**
  * Joins workloads with the Services that select their pods, per cluster
- * and namespace, in either order of arrival: it remembers the pod labels
- * of pods and workloads that pass `pods`, and the selectors of Services
- * that pass `services`, and fires when a remembered Service selects a
+ * and namespace, in either order of arrival. It remembers the pod labels
+ * of pods and workloads that pass `pods` and the selectors of Services
+ * that pass `services`. It fires when a remembered Service selects a
  * remembered workload. It fires on the Service event when the workload
  * came first, and on the workload event when the Service came first. A
  * Service fires once until it is changed again, so the pods that a

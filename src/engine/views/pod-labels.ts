@@ -2,7 +2,7 @@ import type { AuditRecord } from '../../sources/event.js';
 import { isObject, objectAfter } from './object-after.js';
 import type { ViewFunction } from './view-registry.js';
 
-/** Where each kind keeps the metadata of the pods it creates. */
+/** Path to the metadata of the pods each resource creates. */
 const POD_METADATA_PATHS: Record<string, readonly string[]> = {
   pods: ['metadata'],
   deployments: ['spec', 'template', 'metadata'],
@@ -16,8 +16,8 @@ const POD_METADATA_PATHS: Record<string, readonly string[]> = {
 };
 
 /**
- * The labels of the pods that the request's object is or creates: a
- * pod's own labels, or those of a workload's pod template. Only string
+ * Reads the labels of the pods that the request's object is or creates:
+ * a pod's own labels, or those of a workload's pod template. Only string
  * values are kept. Undefined when the object does not state them, as in
  * a merge patch that leaves the labels alone.
  */

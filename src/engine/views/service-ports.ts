@@ -24,7 +24,7 @@ function asText(value: unknown): string {
 }
 
 /**
- * The ports of the Service after the request. The target port defaults
+ * Lists the ports of the Service after the request. The target port defaults
  * to the port, as the API server defaults it, so a request body that
  * leaves it out still shows where traffic goes.
  */
