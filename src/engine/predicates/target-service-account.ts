@@ -5,7 +5,7 @@ import { onlyArgs, type PredicateDefinition } from './predicate-registry.js';
  * True when a service account makes a request on itself: the requesting
  * user is `system:serviceaccount:NAMESPACE:NAME` and the request's
  * objectRef names the service account NAME in NAMESPACE, as when an
- * account asks for a token of its own (`serviceaccounts/token`).
+ * account requests its own token (`serviceaccounts/token`).
  */
 export function isRequestByTargetServiceAccount(audit: AuditRecord): boolean {
   const ref = audit.objectRef;
