@@ -10,12 +10,12 @@ import {
 export type RepositoryMatcher = (repository: string) => boolean;
 
 /**
- * Compile one list entry. An entry that ends with `/` is a prefix and
- * matches every repository below it (`registry.k8s.io/`); any other entry
- * is one repository and matches it with any tag or digest. `*` matches
- * one part of a host name or path, so it never crosses `.` or `/`.
- * Entries are canonicalized like images, so `calico/` means
- * `docker.io/calico/`.
+ * Compile one list entry. An entry that ends with `/`, such as
+ * `registry.k8s.io/`, is a prefix and matches every repository below it.
+ * Any other entry is one repository and matches it with any tag or
+ * digest. `*` matches one part of a host name or path, so it never
+ * crosses `.` or `/`. Entries are canonicalized like images, so
+ * `calico/` means `docker.io/calico/`.
  */
 export function compileRepositoryEntry(entry: string): RepositoryMatcher {
   const isPrefix = entry.endsWith('/');

@@ -10,10 +10,10 @@ export interface ImageReference {
 
 /**
  * Spell a repository the one way that comparisons use, as container
- * runtimes resolve it: lower case, `docker.io` when the first path
- * component is not a host (it has no `.` or `:` and is not `localhost`),
- * `index.docker.io` as `docker.io`, and `library/` before a single-component
- * Docker Hub name.
+ * runtimes resolve it. The result is lower case and starts with
+ * `docker.io` when the first path component is not a host, because it
+ * has no `.` or `:` and is not `localhost`. `index.docker.io` becomes
+ * `docker.io`, and a single-component Docker Hub name gains `library/`.
  */
 export function canonicalRepository(name: string): string {
   const lower = name.toLowerCase();
@@ -31,9 +31,10 @@ export function canonicalRepository(name: string): string {
 }
 
 /**
- * Parse an image reference such as `nginx:1.27`, `quay.io/cilium/cilium@
- * sha256:…` or `localhost:5000/tool:v1`. A tag is the text after the last
- * `:` that follows the last `/`, so a registry port is never a tag.
+ * Parse an image reference such as `nginx:1.27`,
+ * `quay.io/cilium/cilium@sha256:…` or `localhost:5000/tool:v1`. A tag is
+ * the text after the last `:` that follows the last `/`, so a registry
+ * port is never a tag.
  */
 export function parseImageReference(image: string): ImageReference {
   let rest = image.trim();

@@ -6,9 +6,9 @@ import type { ViewFunction } from './view-registry.js';
 export const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'];
 
 /**
- * The node namespaces that the request's pod spec shares: the names of
- * the fields among HOST_NAMESPACE_FIELDS that are set to true, in that
- * order. Empty when the object states no pod spec.
+ * List the node namespaces that the request's pod spec shares, as the
+ * names of the HOST_NAMESPACE_FIELDS set to true, in that order. The list
+ * is empty when the object states no pod spec.
  */
 export function hostNamespacesOf(audit: AuditRecord): string[] {
   const spec = podSpecOf(audit);
