@@ -4,12 +4,15 @@ import type { VigilEvent } from '../sources/event.js';
 import { BoundedSet } from './bounded-set.js';
 import type { CompiledRule } from './compile-rule.js';
 import type { DetectorInstance } from './detectors/detector.js';
-import { entitiesOf, templateValues } from './entities.js';
+import { boundedDetails, entitiesOf, templateValues } from './entities.js';
 import { EventContext } from './event-context.js';
 import { type IntelLookup, NO_INTEL } from './intel-lookup.js';
 import type { RulePack } from './load-rules.js';
 import { RuleIndex, stageAdmitted } from './rule-index.js';
 import { VIEWS } from './views/index.js';
+
+/** Stages after which the API server logs nothing more of a request. */
+const FINAL_STAGES = new Set(['ResponseComplete', 'Panic']);
 
 /** Requests remembered to raise each rule once across audit stages. */
 const MAX_REMEMBERED_REQUESTS = 100_000;
@@ -140,7 +143,10 @@ export class Engine {
       (this.stats.alertsByType[rule.id] ?? 0) + 1;
     const entities = entitiesOf(event, context);
     if (detectorDetails) {
-      entities.details = { ...entities.details, ...detectorDetails };
+      entities.details = {
+        ...entities.details,
+        ...boundedDetails(detectorDetails),
+      };
     }
     const values = templateValues(entities, {
       cluster: event.cluster,
@@ -174,12 +180,18 @@ export class Engine {
   }
 
   /**
-   * Remember that the rule matched this request, so that another stage of
-   * the same request (same audit ID) raises nothing more.
+   * True when the rule already matched an earlier stage of this request
+   * (same audit ID). Only matches at stages before the final one
+   * (RequestReceived, ResponseStarted) are remembered, because only
+   * requests logged at those stages meet a rule twice. Most requests are
+   * logged once at ResponseComplete, so they cost the set nothing and
+   * cannot push out the keys that long-running requests need.
    */
   private raisedBefore(rule: CompiledRule, event: VigilEvent): boolean {
     if (event.kind !== 'k8s-audit') return false;
     const key = `${rule.id}\u0000${event.cluster}\u0000${event.id}`;
+    const stage = event.audit.stage;
+    if (FINAL_STAGES.has(stage)) return this.raised.has(key);
     return !this.raised.add(key);
   }
 }

@@ -138,6 +138,17 @@ export function entitiesOf(
   return entities;
 }
 
+/** Bound the details a detector adds as entities bound captured ones. */
+export function boundedDetails(
+  details: Record<string, string[]>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(details)) {
+    out[name] = unique(values.map(bounded));
+  }
+  return out;
+}
+
 /** Render entities as the strings that templates insert. */
 export function templateValues(
   entities: AlertEntities,
