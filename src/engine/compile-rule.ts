@@ -145,6 +145,8 @@ export function compileRule(
 function detectorDetailNames(detector: Detector | undefined): string[] {
   if (detector?.type === 'selector-match') return SELECTOR_MATCH_DETAILS;
   if (detector?.type === 'cluster-marker') return CLUSTER_MARKER_DETAILS;
+  if (detector?.type === 'rare-operation') return ['operation'];
+  if (detector?.type === 'threshold') return ['observed', 'values'];
   return [];
 }
 
