@@ -57,7 +57,7 @@ describe('buildAuditEvent', () => {
     });
     expect(audit.responseStatus).toEqual({ code: 101 });
     expect(audit.requestReceivedTimestamp).toBe('2018-10-26T13:38:34.867116Z');
-    expect(audit.stageTimestamp).toBe('2018-10-26T13:38:34.902Z');
+    expect(audit.stageTimestamp).toBe('2018-10-26T13:38:34.902914Z');
     expect(audit.annotations['authorization.k8s.io/decision']).toBe('allow');
   });
 
