@@ -6,7 +6,7 @@ import { normalizeTestEvent } from '../src/cli/normalize-test-event.js';
 import { Engine } from '../src/engine/engine.js';
 import { loadRulePack } from '../src/engine/load-rules.js';
 import { defaultRulePackDir } from '../src/engine/rule-pack-dir.js';
-import { buildTestAuditEvent } from '../src/engine/test-event-builder.js';
+import { testEventsOf } from '../src/engine/run-rule-tests.js';
 
 const pack = loadRulePack(defaultRulePackDir());
 const dir = new URL('./fixtures/benign/', import.meta.url);
@@ -35,7 +35,7 @@ describe('ordinary platform activity', () => {
     const alerts: Alert[] = [];
     const engine = new Engine(pack, { onClose: (a) => alerts.push(a) });
     const id = `benign-${file}-${name}`;
-    for (const event of normalizeTestEvent(buildTestAuditEvent(raw, id, 0))) {
+    for (const event of testEventsOf(raw, id, 0, normalizeTestEvent)) {
       engine.process(event);
     }
     engine.flush();

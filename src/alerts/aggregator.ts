@@ -29,7 +29,7 @@ export interface AggregatorOptions {
 }
 
 function evidenceOf(event: VigilEvent): AlertEvidence {
-  const body = event.kind === 'k8s-audit' ? event.audit : undefined;
+  const body = evidenceBodyOf(event);
   const origin = event.origin.file
     ? `${event.origin.file}:${event.origin.line ?? 0}`
     : event.origin.format;
@@ -39,6 +39,22 @@ function evidenceOf(event: VigilEvent): AlertEvidence {
     origin,
     body: trimEvidence(body),
   };
+}
+
+/** The source-specific part of an event, which evidence keeps. */
+function evidenceBodyOf(event: VigilEvent): unknown {
+  switch (event.kind) {
+    case 'k8s-audit':
+      return event.audit;
+    case 'process':
+      return { process: event.process };
+    case 'file':
+      return { process: event.process, file: event.file };
+    case 'network':
+      return { process: event.process, network: event.network };
+    case 'container':
+      return { container: event.container, runtime: event.runtime };
+  }
 }
 
 function aggregationKey(occurrence: Occurrence): string {

@@ -3,7 +3,7 @@ import type {
   ContainerEntity,
   ResourceEntity,
 } from '../alerts/alert.js';
-import type { AuditRecord, VigilEvent } from '../sources/event.js';
+import type { AuditRecord, HostEvent, VigilEvent } from '../sources/event.js';
 import type { EventContext } from './event-context.js';
 import { isObject } from './views/object-after.js';
 
@@ -108,6 +108,32 @@ function auditEntities(
   return entities;
 }
 
+function hostEntities(event: HostEvent): AlertEntities {
+  const entities: AlertEntities = {};
+  if (event.container !== 'unknown') {
+    const container: ContainerEntity = {
+      name: bounded(event.container.name),
+      image: bounded(event.container.image),
+    };
+    if (event.container.id) container.id = bounded(event.container.id);
+    entities.containers = [container];
+    if (container.image) entities.images = [container.image];
+  }
+  if (event.pod !== 'unknown') {
+    entities.namespace = text(event.pod.namespace);
+    entities.pod = text(event.pod.name);
+  }
+  if (event.kind !== 'container') {
+    const { exe, argv, uid } = event.process;
+    const command = argv.length > 0 ? argv.join(' ') : exe;
+    entities.process = bounded(command);
+    entities.user = `uid ${uid}`;
+  } else if (event.runtime.user) {
+    entities.user = bounded(event.runtime.user);
+  }
+  return entities;
+}
+
 /**
  * Build the entities of an alert from the event that raised it and the
  * items its condition captured. Strings are cut to MAX_ENTITY_STRING and
@@ -119,7 +145,9 @@ export function entitiesOf(
   context: EventContext,
 ): AlertEntities {
   const entities =
-    event.kind === 'k8s-audit' ? auditEntities(event.audit, context) : {};
+    event.kind === 'k8s-audit'
+      ? auditEntities(event.audit, context)
+      : hostEntities(event);
   if (event.node !== 'unknown') entities.node = bounded(event.node);
 
   const details: Record<string, string[]> = {};

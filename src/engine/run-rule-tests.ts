@@ -7,6 +7,7 @@ import { Engine } from './engine.js';
 import type { RulePack } from './load-rules.js';
 import type { RuleTest } from './rule-schema.js';
 import { buildTestAuditEvent } from './test-event-builder.js';
+import { buildTestHostEvent, isTestHostEvent } from './test-host-event.js';
 
 /** Turns one raw test event into normalized events, or throws. */
 export type TestEventNormalizer = (raw: unknown) => VigilEvent[];
@@ -42,6 +43,22 @@ function entityFailures(alert: Alert, expected: Record<string, unknown>) {
   return failures;
 }
 
+/**
+ * Turn one test event into normalized events: host events are completed
+ * directly, audit events are completed and then parsed like real logs.
+ */
+export function testEventsOf(
+  raw: unknown,
+  id: string,
+  index: number,
+  normalize: TestEventNormalizer,
+): VigilEvent[] {
+  if (isTestHostEvent(raw)) {
+    return [buildTestHostEvent(raw as Record<string, unknown>, id, index)];
+  }
+  return normalize(buildTestAuditEvent(raw, id, index));
+}
+
 function runCase(
   rule: CompiledRule,
   pack: RulePack,
@@ -57,7 +74,7 @@ function runCase(
   const raws = test.events ?? [test.event];
   for (const [i, raw] of raws.entries()) {
     const id = `test-${rule.id}-${test.name}-${i}`;
-    for (const event of normalize(buildTestAuditEvent(raw, id, i))) {
+    for (const event of testEventsOf(raw, id, i, normalize)) {
       engine.process(event);
     }
   }

@@ -61,8 +61,104 @@ export interface K8sAuditEvent extends EventBase {
   audit: AuditRecord;
 }
 
-/** Every normalized event. Host and flow kinds join this union. */
-export type VigilEvent = K8sAuditEvent;
+/** A process as the host reports it. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** Absolute path of the executable, or `unknown`. */
+  exe: string;
+  /** The command name (`comm`), at most 15 bytes on Linux. */
+  name: string;
+  argv: string[];
+  cwd: string;
+  uid: number;
+  /** Login user ID; 4294967295 when unset. */
+  auid: number;
+  euid?: number;
+  /** Ancestors, nearest first, as far as the host could tell. */
+  ancestors: ProcessAncestor[];
+}
+
+/** One ancestor of a process. */
+export interface ProcessAncestor {
+  pid: number;
+  exe: string;
+  name: string;
+  argv: string[];
+}
+
+/** A process that started (execve). */
+export interface ProcessEvent extends EventBase {
+  kind: 'process';
+  process: ProcessInfo;
+}
+
+export type FileOperation =
+  | 'read'
+  | 'write'
+  | 'create'
+  | 'delete'
+  | 'rename'
+  | 'chmod'
+  | 'link'
+  | 'truncate'
+  | 'attribute';
+
+/** A process touched a watched file. */
+export interface FileEvent extends EventBase {
+  kind: 'file';
+  process: ProcessInfo;
+  file: { path: string; operation: FileOperation; target?: string };
+}
+
+/** A process opened or accepted a network connection, or listened. */
+export interface NetworkEvent extends EventBase {
+  kind: 'network';
+  process: ProcessInfo;
+  network: {
+    direction: 'outbound' | 'inbound' | 'listen';
+    protocol: 'tcp' | 'udp' | 'unix' | 'other';
+    family: 'ipv4' | 'ipv6' | 'unix';
+    remoteAddress: string;
+    remotePort: number;
+    localAddress?: string;
+    localPort?: number;
+  };
+}
+
+/** A container runtime event, with what inspecting the container showed. */
+export interface ContainerEvent extends EventBase {
+  kind: 'container';
+  runtime: {
+    /** The runtime's action: create, start, die, exec_start… */
+    action: string;
+    engine: string;
+    privileged: boolean | Unknown;
+    capAdd: string[];
+    binds: string[];
+    pidMode: string;
+    networkMode: string;
+    ipcMode: string;
+    image: string;
+    user: string;
+    command: string[];
+  };
+}
+
+/** Every normalized event. The flow kind joins this union. */
+export type VigilEvent =
+  | K8sAuditEvent
+  | ProcessEvent
+  | FileEvent
+  | NetworkEvent
+  | ContainerEvent;
+
+/** Events that a node's agent produces. */
+export type HostEvent =
+  | ProcessEvent
+  | FileEvent
+  | NetworkEvent
+  | ContainerEvent;
 
 export interface AuditUser {
   username: string;

@@ -58,6 +58,7 @@ export class ClusterMarkerDetector implements DetectorInstance {
 
 /** Describe a marker event as `VERB RESOURCE NAMESPACE/NAME`. */
 function describeMarker(event: VigilEvent): string {
+  if (event.kind !== 'k8s-audit') return event.kind;
   const ref = event.audit.objectRef;
   const where = [ref?.namespace, ref?.name].filter(Boolean).join('/');
   const text = [event.audit.verb, ref?.resource ?? '', where]

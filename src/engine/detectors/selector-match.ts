@@ -94,6 +94,7 @@ export class SelectorMatchDetector implements DetectorInstance {
   }
 
   observe(event: VigilEvent, context: EventContext) {
+    if (event.kind !== 'k8s-audit') return undefined;
     const audit = event.audit;
     const ref = audit.objectRef;
     if (!ref?.namespace || !ref.name || ref.subresource) return undefined;

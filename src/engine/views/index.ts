@@ -1,5 +1,6 @@
 import { csrSubjectView } from './csr-subject.js';
 import { HOST_NAMESPACES_VIEW } from './host-namespaces.js';
+import { HOST_VIEWS } from './host-views.js';
 import { K8S_VIEWS } from './k8s-views.js';
 import { POD_LABELS_VIEW } from './pod-labels.js';
 import { SERVICE_PORTS_VIEW } from './service-ports.js';
@@ -8,6 +9,7 @@ import type { ViewRegistry } from './view-registry.js';
 /** Every view that field paths may start with. */
 export const VIEWS: ViewRegistry = new Map([
   ...K8S_VIEWS,
+  ...HOST_VIEWS,
   ['csrSubject', csrSubjectView],
   SERVICE_PORTS_VIEW,
   POD_LABELS_VIEW,
