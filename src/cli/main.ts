@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { RulePackError } from '../engine/load-rules.js';
+import { clustersCommand } from './clusters-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
+import { serveCommand } from './serve-command.js';
 
 const program = new Command('vigil')
   .description(
@@ -12,6 +14,8 @@ const program = new Command('vigil')
 
 program.addCommand(scanCommand());
 program.addCommand(rulesCommand());
+program.addCommand(serveCommand());
+program.addCommand(clustersCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -73,6 +73,14 @@ export function rowToAlert(row: AlertTable): StoredAlert {
   };
 }
 
+/**
+ * Replaces NUL characters, which PostgreSQL text cannot hold, in text
+ * built from event fields. JSON columns need nothing: JSON escapes them.
+ */
+function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd');
+}
+
 /** Converts a new alert into a row. */
 export function alertToRow(
   alert: Alert,
@@ -96,10 +104,10 @@ export function alertToRow(
     count: alert.count,
     cluster: alert.cluster,
     entities: JSON.stringify(alert.entities),
-    entity_text: entityText(alert.entities),
+    entity_text: storableText(entityText(alert.entities)),
     evidence: JSON.stringify(alert.evidence),
-    description: alert.description,
-    remediation: alert.remediation,
+    description: storableText(alert.description),
+    remediation: storableText(alert.remediation),
     rule_version: alert.ruleVersion,
     aggregation_key: aggregationKey,
     window_end_ms: windowEndMs,

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { ServerConfig } from '../config/server-config.js';
+import { ApiError } from './error-codes.js';
+import { installErrorHandler } from './error-handler.js';
+import { registerAlertsRoutes } from './routes/alerts-routes.js';
+import { registerClustersRoutes } from './routes/clusters-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerK8sAuditRoute } from './routes/k8s-audit-route.js';
+import { registerUploadsRoute } from './routes/uploads-route.js';
+import type { ServerContext } from './server-context.js';
+
+function httpsOptions(config: ServerConfig) {
+  if (!config.tlsCert || !config.tlsKey) return null;
+  return {
+    cert: readFileSync(config.tlsCert),
+    key: readFileSync(config.tlsKey),
+    ...(config.clientCa
+      ? {
+          ca: readFileSync(config.clientCa),
+          requestCert: true,
+          // Clients without a certificate may still use a bearer token;
+          // the webhook checks `authorized` before trusting a certificate.
+          rejectUnauthorized: false,
+        }
+      : {}),
+  };
+}
+
+/**
+ * Builds the HTTP server with every route, the one error shape and the
+ * shutdown guard. Listening is left to the caller.
+ */
+export async function buildServer(
+  context: ServerContext,
+): Promise<FastifyInstance> {
+  const https = httpsOptions(context.config);
+  const app = Fastify({
+    loggerInstance: context.logger,
+    // Each request is not logged: at thousands of webhook batches a
+    // second the lines would cost more than the work. Errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: context.config.bodyLimitBytes,
+    ...(https ? { https } : {}),
+  }) as unknown as FastifyInstance;
+
+  installErrorHandler(app, context.logger);
+  app.addHook('onRequest', async () => {
+    if (context.closing) throw new ApiError('SERVER_SHUTTING_DOWN');
+  });
+
+  registerHealthRoutes(app, context);
+  await registerK8sAuditRoute(app, context);
+  await registerUploadsRoute(app, context);
+  registerAlertsRoutes(app, context);
+  registerClustersRoutes(app, context);
+  return app;
+}

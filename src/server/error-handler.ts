@@ -1,0 +1,54 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiError } from './error-codes.js';
+
+/**
+ * Maps any error thrown while handling a request to an ApiError. Fastify's
+ * own errors (body too large, invalid JSON, unsupported media type) keep
+ * their meaning under the API's codes.
+ */
+export function toApiError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+): ApiError {
+  if (error instanceof ApiError) return error;
+  const code = 'code' in error ? String(error.code) : '';
+  const status = 'statusCode' in error ? Number(error.statusCode) : 500;
+
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request.routeOptions.bodyLimit ?? 0;
+    return new ApiError('REQUEST_BODY_TOO_LARGE', { limit });
+  }
+  if (
+    code.startsWith('FST_ERR_CTP_INVALID_JSON') ||
+    code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+  ) {
+    return new ApiError('REQUEST_INVALID_JSON', { reason: error.message });
+  }
+  if (status >= 400 && status < 500) {
+    return new ApiError('REQUEST_INVALID', { reason: error.message });
+  }
+  return new ApiError('INTERNAL_ERROR', { requestId: request.id });
+}
+
+/** Installs the one JSON error shape for every failure and for 404s. */
+export function installErrorHandler(
+  app: FastifyInstance,
+  logger: Logger,
+): void {
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error as FastifyError, request);
+    // ApiErrors were logged where they were raised, with their context.
+    if (apiError.statusCode >= 500 && !(error instanceof ApiError)) {
+      logger.error({ err: error, reqId: request.id }, 'request failed');
+    }
+    void reply.status(apiError.statusCode).send(apiError.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const apiError = new ApiError('ROUTE_NOT_FOUND', {
+      method: request.method,
+      url: request.url.split('?')[0] ?? '',
+    });
+    void reply.status(apiError.statusCode).send(apiError.toBody());
+  });
+}

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/server-config.js';
+import type { RulePack } from '../engine/load-rules.js';
+import type { Store } from '../store/store.js';
+import type { IngestService } from './ingest/ingest-service.js';
+import type { ServerMetrics } from './server-metrics.js';
+import type { DetectionWorker } from './worker/detection-worker.js';
+
+/** What the routes share: configuration, store, metrics and services. */
+export interface ServerContext {
+  config: ServerConfig;
+  store: Store;
+  pack: RulePack;
+  metrics: ServerMetrics;
+  logger: Logger;
+  ingest: IngestService;
+  worker: DetectionWorker;
+  /** True once shutdown began; new requests get 503. */
+  closing: boolean;
+}

@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/server-config.js';
+import { loadRulePack } from '../engine/load-rules.js';
+import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
+import { Store } from '../store/store.js';
+import { bootstrapAdminToken } from './bootstrap-admin-token.js';
+import { buildServer } from './build-server.js';
+import { IngestService } from './ingest/ingest-service.js';
+import type { ServerContext } from './server-context.js';
+import { ServerMetrics } from './server-metrics.js';
+import { DetectionWorker } from './worker/detection-worker.js';
+
+/** Interval between deletions of expired retry keys, in milliseconds. */
+const PRUNE_INTERVAL_MS = 30_000;
+
+/** A listening server and how to stop it. */
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  /** Stops accepting, drains the queue, closes the database. */
+  close(): Promise<void>;
+}
+
+/** What `startServer` needs besides the configuration. */
+export interface StartOptions {
+  logger: Logger;
+  /** Receives a generated admin token, to show once. */
+  onAdminTokenGenerated: (token: string) => void;
+}
+
+/**
+ * Starts `vigil serve`: loads the rule pack, opens and migrates the store,
+ * makes sure an admin token exists, starts the detection worker and then
+ * listens. The worker starts first so that batches left queued by an
+ * earlier run are processed from the start.
+ */
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions,
+): Promise<RunningServer> {
+  const { logger } = options;
+  const pack = loadRulePack(config.rulesDir ?? defaultRulePackDir());
+  const store = await Store.open(config);
+  logger.info(
+    { dialect: store.dialect, rules: pack.rules.length },
+    'store opened',
+  );
+
+  const generated = await bootstrapAdminToken(
+    store,
+    config.adminToken,
+    Date.now(),
+  );
+  if (generated !== undefined) options.onAdminTokenGenerated(generated);
+
+  const metrics = new ServerMetrics();
+  metrics.queueDepth.set(await store.queue.depth());
+  const worker = new DetectionWorker(store, pack, metrics, logger, {
+    batchRows: 64,
+    idleMs: 250,
+    retryMs: 1000,
+  });
+  const ingest = new IngestService(store, metrics, {
+    maxEventBytes: config.maxEventBytes,
+    onQueued: (events) => {
+      metrics.queueDepth.inc(events);
+      worker.wake();
+    },
+  });
+  const context: ServerContext = {
+    config,
+    store,
+    pack,
+    metrics,
+    logger,
+    ingest,
+    worker,
+    closing: false,
+  };
+  worker.start();
+
+  const app = await buildServer(context);
+  const url = await app.listen({ host: config.host, port: config.port });
+  const prune = setInterval(() => pruneRetryKeys(context), PRUNE_INTERVAL_MS);
+  prune.unref();
+  logger.info({ url }, 'server listening');
+
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= shutDown(context, app, prune);
+    return closed;
+  };
+  return { url, app, close };
+}
+
+async function pruneRetryKeys(context: ServerContext): Promise<void> {
+  const cutoff = Date.now() - context.config.dedupeWindowSeconds * 1000;
+  try {
+    await context.store.queue.forgetSeenBefore(cutoff);
+  } catch (error) {
+    context.logger.warn({ err: error }, 'deleting expired retry keys failed');
+  }
+}
+
+async function shutDown(
+  context: ServerContext,
+  app: FastifyInstance,
+  prune: NodeJS.Timeout,
+): Promise<void> {
+  const started = Date.now();
+  context.logger.info({}, 'shutdown started');
+  context.closing = true;
+  clearInterval(prune);
+  await app.close();
+
+  const timeoutMs = context.config.shutdownTimeoutSeconds * 1000;
+  const drained = await context.worker.drain(timeoutMs);
+  if (!drained) {
+    context.logger.warn(
+      { timeoutMs },
+      'queue not drained before the timeout; the rest stays queued',
+    );
+  }
+  await context.store.close();
+  context.logger.info(
+    { durationMs: Date.now() - started },
+    'shutdown complete',
+  );
+}

@@ -1,0 +1,273 @@
+import type { Logger } from 'pino';
+import type { Alert } from '../../alerts/alert.js';
+import type { CompiledRule } from '../../engine/compile-rule.js';
+import { Engine } from '../../engine/engine.js';
+import type { RulePack } from '../../engine/load-rules.js';
+import type { K8sAuditEvent } from '../../sources/event.js';
+import type { QueueRow } from '../../store/ingest-queue.js';
+import type { Store } from '../../store/store.js';
+import { RepeatLimiter } from '../repeat-limiter.js';
+import type { ServerMetrics } from '../server-metrics.js';
+import { persistAlert, type TrackedAlert } from './persist-alerts.js';
+
+/** Settings of the detection worker. */
+export interface DetectionWorkerOptions {
+  /** Queued batches processed per transaction. */
+  batchRows: number;
+  /** Poll interval while the queue is empty, in milliseconds. */
+  idleMs: number;
+  /** Wait after a failed database operation, in milliseconds. */
+  retryMs: number;
+}
+
+/** An alert touched by the batches being processed. */
+interface Touched {
+  alert: Alert;
+  receivedMs: number;
+}
+
+/**
+ * Consumes the ingest queue in order: runs the engine over each batch,
+ * then stores the alerts it opened or updated and deletes the batches in
+ * one transaction. A batch therefore raises its alerts exactly once, and
+ * after a crash the worker resumes from the first batch not deleted.
+ */
+export class DetectionWorker {
+  private engine: Engine;
+  private readonly rules: Map<string, CompiledRule>;
+  private readonly tracked = new Map<string, TrackedAlert>();
+  private readonly closed = new Set<string>();
+  private readonly enrolled = new Map<string, number>();
+  private readonly logLimiter = new RepeatLimiter(60_000);
+  private state: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private watermarkMs = 0;
+  private engineBeforeEnrolment = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly pack: RulePack,
+    private readonly metrics: ServerMetrics,
+    private readonly logger: Logger,
+    private readonly options: DetectionWorkerOptions,
+  ) {
+    this.rules = new Map(pack.rules.map((rule) => [rule.id, rule]));
+    this.engine = this.createEngine();
+  }
+
+  /** True while the worker's loop runs. */
+  get running(): boolean {
+    return this.state === 'running' || this.state === 'draining';
+  }
+
+  /** Starts consuming the queue. */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'running';
+    this.loop = this.run();
+    this.logger.info({ rules: this.rules.size }, 'detection worker started');
+  }
+
+  /** Ends an idle wait, because new batches were queued. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /**
+   * Processes what is queued, then stops; gives up after `timeoutMs` and
+   * leaves the rest queued for the next start.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    if (!this.loop) return true;
+    this.state = 'draining';
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const drained = await Promise.race([this.loop.then(() => true), timeout]);
+    clearTimeout(timer);
+    this.state = 'stopped';
+    this.wake();
+    await this.loop;
+    return drained;
+  }
+
+  private createEngine(): Engine {
+    return new Engine(this.pack, {
+      enrolledAt: (cluster) => this.enrolled.get(cluster),
+      // Tracking ends after the next commit, since the closing alert may
+      // still have occurrences to write.
+      onClose: (alert) => this.closed.add(alert.id),
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.state === 'running' || this.state === 'draining') {
+      let rows: QueueRow[];
+      try {
+        rows = await this.store.queue.next(this.options.batchRows);
+      } catch (error) {
+        this.logger.error({ err: error }, 'reading the queue failed');
+        await this.sleep(this.options.retryMs);
+        continue;
+      }
+      if (rows.length === 0) {
+        if (this.state === 'draining') break;
+        await this.sleep(this.options.idleMs);
+        continue;
+      }
+
+      try {
+        await this.process(rows);
+      } catch (error) {
+        // The engine has seen these events but the store has not, so its
+        // state is reset before the batches are read again.
+        this.logger.error({ err: error }, 'storing alerts failed');
+        this.resetEngine();
+        await this.sleep(this.options.retryMs);
+      }
+    }
+    this.logger.info({}, 'detection worker stopped');
+  }
+
+  private async process(rows: QueueRow[]): Promise<void> {
+    const touched = new Map<string, Touched>();
+    for (const row of rows) this.detect(row, touched);
+    this.engine.expire(this.watermarkMs);
+
+    const nowMs = Date.now();
+    const updates = new Map<string, TrackedAlert>();
+    const created: Alert[] = [];
+    await this.store.transaction(async (tx) => {
+      for (const { alert } of touched.values()) {
+        const rule = this.rules.get(alert.alertType) as CompiledRule;
+        const outcome = await persistAlert(
+          tx,
+          alert,
+          rule,
+          this.tracked.get(alert.id),
+          nowMs,
+        );
+        updates.set(alert.id, outcome.tracked);
+        if (outcome.created) created.push(alert);
+      }
+      await tx.queue.remove(rows.map((row) => row.id));
+    });
+
+    this.afterCommit(rows, touched, updates, created);
+  }
+
+  /** Runs the engine over one batch, collecting the alerts it touches. */
+  private detect(row: QueueRow, touched: Map<string, Touched>): void {
+    this.enrolled.set(row.cluster, row.enrolledMs);
+    let events: K8sAuditEvent[];
+    try {
+      events = JSON.parse(row.events);
+    } catch (error) {
+      this.metrics.eventsDropped.inc({ reason: 'invalid-queue-row' });
+      this.logger.error(
+        { err: error, batchId: row.id },
+        'queued batch unreadable',
+      );
+      return;
+    }
+
+    for (const event of events) {
+      if (event.timeMs > this.watermarkMs) this.watermarkMs = event.timeMs;
+      let alerts: Alert[];
+      try {
+        alerts = this.engine.process(event);
+      } catch (error) {
+        this.metrics.eventsDropped.inc({ reason: 'engine-error' });
+        this.logEngineError(error, row.cluster, event.id);
+        continue;
+      }
+      for (const alert of alerts) {
+        const earlier = touched.get(alert.id);
+        touched.set(alert.id, {
+          alert,
+          receivedMs: Math.min(
+            earlier?.receivedMs ?? row.receivedMs,
+            row.receivedMs,
+          ),
+        });
+      }
+    }
+  }
+
+  private afterCommit(
+    rows: QueueRow[],
+    touched: Map<string, Touched>,
+    updates: Map<string, TrackedAlert>,
+    created: Alert[],
+  ): void {
+    for (const [id, tracked] of updates) this.tracked.set(id, tracked);
+    for (const id of this.closed) this.tracked.delete(id);
+    this.closed.clear();
+
+    const committedMs = Date.now();
+    for (const { alert, receivedMs } of touched.values()) {
+      this.metrics.receiptToAlert.observe((committedMs - receivedMs) / 1000);
+      if (!created.includes(alert)) {
+        this.metrics.alertRepeats.inc({ alert_type: alert.alertType });
+      }
+    }
+    for (const alert of created) {
+      this.metrics.alerts.inc({ alert_type: alert.alertType });
+      this.logger.info(
+        {
+          alertId: alert.id,
+          alertType: alert.alertType,
+          cluster: alert.cluster,
+        },
+        'alert created',
+      );
+    }
+
+    let events = 0;
+    for (const row of rows) events += row.eventCount;
+    this.metrics.queueDepth.dec(events);
+    const skipped =
+      this.engine.stats.beforeEnrolment - this.engineBeforeEnrolment;
+    this.engineBeforeEnrolment = this.engine.stats.beforeEnrolment;
+    if (skipped > 0) {
+      this.metrics.eventsSkipped.inc({ reason: 'before-enrolment' }, skipped);
+    }
+  }
+
+  private resetEngine(): void {
+    this.engine = this.createEngine();
+    this.engineBeforeEnrolment = 0;
+    this.tracked.clear();
+    this.closed.clear();
+  }
+
+  private logEngineError(
+    error: unknown,
+    cluster: string,
+    eventId: string,
+  ): void {
+    const suppressed = this.logLimiter.take(`engine\u0000${cluster}`);
+    if (suppressed === undefined) return;
+    this.logger.error(
+      { err: error, cluster, eventId, suppressed },
+      'rule evaluation failed',
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+}

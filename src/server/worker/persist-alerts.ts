@@ -1,0 +1,73 @@
+import type { Alert } from '../../alerts/alert.js';
+import type { CompiledRule } from '../../engine/compile-rule.js';
+import { alertToRow } from '../../store/alert-row.js';
+import type { StoreTables } from '../../store/store.js';
+import { alertAggregationKey } from './alert-aggregation-key.js';
+
+/** Where an engine alert lives in the store, and the count stored so far. */
+export interface TrackedAlert {
+  storeId: string;
+  persistedCount: number;
+}
+
+/** What persisting one engine alert did. */
+export interface PersistOutcome {
+  tracked: TrackedAlert;
+  /** True when a new row was inserted, false when a stored alert grew. */
+  created: boolean;
+}
+
+/**
+ * Writes one alert that the engine opened or updated. A tracked alert
+ * adds the occurrences counted since its last write. An untracked one
+ * joins the stored active alert with the same aggregation key whose window
+ * is open, as after a restart, or else becomes a new row.
+ */
+export async function persistAlert(
+  tx: StoreTables,
+  alert: Alert,
+  rule: CompiledRule,
+  tracked: TrackedAlert | undefined,
+  nowMs: number,
+): Promise<PersistOutcome> {
+  const repeat = {
+    startTime: alert.startTime,
+    endTime: alert.endTime,
+    evidence: alert.evidence,
+  };
+  if (tracked) {
+    const added = alert.count - tracked.persistedCount;
+    if (added > 0) {
+      await tx.alerts.addRepeat(
+        tracked.storeId,
+        { ...repeat, count: added },
+        nowMs,
+      );
+    }
+    return {
+      tracked: { storeId: tracked.storeId, persistedCount: alert.count },
+      created: false,
+    };
+  }
+
+  const key = alertAggregationKey(alert, rule);
+  const startMs = Date.parse(alert.startTime);
+  const openId = (await tx.alerts.has(alert.id))
+    ? alert.id
+    : await tx.alerts.findOpen(key, startMs);
+  if (openId !== undefined) {
+    await tx.alerts.addRepeat(openId, { ...repeat, count: alert.count }, nowMs);
+    return {
+      tracked: { storeId: openId, persistedCount: alert.count },
+      created: false,
+    };
+  }
+
+  await tx.alerts.insert(
+    alertToRow(alert, key, startMs + rule.windowMs, nowMs),
+  );
+  return {
+    tracked: { storeId: alert.id, persistedCount: alert.count },
+    created: true,
+  };
+}
