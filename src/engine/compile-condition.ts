@@ -355,13 +355,17 @@ function compileOperator(
     case 'endsWith':
     case 'contains': {
       const needles = expandStrings(operand, env, path).map(fold);
-      const method =
-        operator === 'contains' ? 'includes' : (operator as 'startsWith');
+      // One closure per operator: a computed method name would make the
+      // call site megamorphic on the hot path.
+      const found =
+        operator === 'startsWith'
+          ? (s: string) => needles.some((n) => s.startsWith(n))
+          : operator === 'endsWith'
+            ? (s: string) => needles.some((n) => s.endsWith(n))
+            : (s: string) => needles.some((n) => s.includes(n));
       return (v) => {
         const s = text(v);
-        if (s === undefined) return false;
-        for (const needle of needles) if (s[method](needle)) return true;
-        return false;
+        return s !== undefined && found(s);
       };
     }
     case 'matches': {

@@ -1,14 +1,14 @@
 import { Aggregator } from '../alerts/aggregator.js';
 import type { Alert } from '../alerts/alert.js';
 import type { VigilEvent } from '../sources/event.js';
-import { BoundedSet } from './bounded-set.js';
+import { BoundedMap } from './bounded-map.js';
 import type { CompiledRule } from './compile-rule.js';
 import type { DetectorInstance } from './detectors/detector.js';
 import { boundedDetails, entitiesOf, templateValues } from './entities.js';
 import { EventContext } from './event-context.js';
 import { type IntelLookup, NO_INTEL } from './intel-lookup.js';
 import type { RulePack } from './load-rules.js';
-import { RuleIndex, stageAdmitted } from './rule-index.js';
+import { compileScopeCheck, RuleIndex, stageAdmitted } from './rule-index.js';
 import { VIEWS } from './views/index.js';
 
 /** Stages after which the API server logs nothing more of a request. */
@@ -60,7 +60,14 @@ export class Engine {
   };
   private readonly index: RuleIndex;
   private readonly detectors = new Map<CompiledRule, DetectorInstance>();
-  private readonly raised = new BoundedSet<string>(MAX_REMEMBERED_REQUESTS);
+  private readonly scopeChecks = new Map<
+    CompiledRule,
+    (event: VigilEvent) => boolean
+  >();
+  /** Rules that matched an early stage of a request, by audit ID. */
+  private readonly earlyMatches = new BoundedMap<string, CompiledRule[]>(
+    MAX_REMEMBERED_REQUESTS,
+  );
   private readonly aggregator: Aggregator;
   private readonly intel: IntelLookup;
   private readonly now: () => number;
@@ -69,11 +76,18 @@ export class Engine {
     readonly pack: RulePack,
     private readonly options: EngineOptions = {},
   ) {
-    this.index = new RuleIndex(pack.rules);
-    for (const rule of pack.rules) {
-      if (rule.createDetector) this.detectors.set(rule, rule.createDetector());
-    }
     this.intel = options.intel ?? NO_INTEL;
+    const available = this.intel.categories();
+    const rules = pack.rules.filter(
+      (rule) =>
+        !rule.scope.intel || rule.scope.intel.some((c) => available.has(c)),
+    );
+    this.index = new RuleIndex(rules);
+    for (const rule of rules) {
+      if (rule.createDetector) this.detectors.set(rule, rule.createDetector());
+      const check = compileScopeCheck(rule);
+      if (check) this.scopeChecks.set(rule, check);
+    }
     this.now = options.now ?? Date.now;
     this.aggregator = new Aggregator({
       maxOpen: options.maxOpenAlerts ?? 10_000,
@@ -97,7 +111,9 @@ export class Engine {
     const alerts: Alert[] = [];
     for (const rule of candidates) {
       if (!stageAdmitted(rule, stage)) continue;
-      context.captures.clear();
+      const inScope = this.scopeChecks.get(rule);
+      if (inScope && !inScope(event)) continue;
+      context.clearCaptures();
       const alert = this.evaluate(rule, event, context);
       if (alert) alerts.push(alert);
     }
@@ -189,9 +205,15 @@ export class Engine {
    */
   private raisedBefore(rule: CompiledRule, event: VigilEvent): boolean {
     if (event.kind !== 'k8s-audit') return false;
-    const key = `${rule.id}\u0000${event.cluster}\u0000${event.id}`;
-    const stage = event.audit.stage;
-    if (FINAL_STAGES.has(stage)) return this.raised.has(key);
-    return !this.raised.add(key);
+    // Keys are audit IDs alone: the ID is a UUID, and a key joined with
+    // the cluster would cost a string concatenation per match.
+    const earlier = this.earlyMatches.get(event.id);
+    if (FINAL_STAGES.has(event.audit.stage)) {
+      return earlier?.includes(rule) ?? false;
+    }
+    if (earlier?.includes(rule)) return true;
+    if (earlier) earlier.push(rule);
+    else this.earlyMatches.set(event.id, [rule]);
+    return false;
   }
 }

@@ -2,14 +2,17 @@ import type { VigilEvent } from '../sources/event.js';
 import type { IntelLookup } from './intel-lookup.js';
 import type { ViewRegistry } from './views/view-registry.js';
 
+const NO_CAPTURES: ReadonlyMap<string, unknown[]> = new Map();
+
 /**
  * What one evaluation of the rules over one event shares: the event, the
  * views computed from it so far, and the items that `some` captured for
- * the rule being evaluated.
+ * the rule being evaluated. Both maps are created on first use, because
+ * most events reach no view and capture nothing.
  */
 export class EventContext {
-  readonly captures = new Map<string, unknown[]>();
-  private readonly computed = new Map<string, unknown>();
+  private captured: Map<string, unknown[]> | undefined;
+  private computed: Map<string, unknown> | undefined;
 
   constructor(
     readonly event: VigilEvent,
@@ -17,8 +20,14 @@ export class EventContext {
     readonly intel: IntelLookup,
   ) {}
 
+  /** Items captured for the current rule, by capture name. */
+  get captures(): ReadonlyMap<string, unknown[]> {
+    return this.captured ?? NO_CAPTURES;
+  }
+
   /** Compute a view once per event; later calls return the cached value. */
   view(name: string): unknown {
+    this.computed ??= new Map();
     if (this.computed.has(name)) return this.computed.get(name);
     const compute = this.views.get(name);
     const value = compute ? compute(this.event) : undefined;
@@ -27,8 +36,14 @@ export class EventContext {
   }
 
   capture(name: string, items: unknown[]): void {
-    const existing = this.captures.get(name);
+    this.captured ??= new Map();
+    const existing = this.captured.get(name);
     if (existing) existing.push(...items);
-    else this.captures.set(name, items);
+    else this.captured.set(name, items);
+  }
+
+  /** Forget the captures of the previous rule. */
+  clearCaptures(): void {
+    this.captured?.clear();
   }
 }

@@ -4,9 +4,12 @@
  */
 export interface IntelLookup {
   categoriesOf(value: string): readonly string[];
+  /** Every category with at least one indicator. */
+  categories(): ReadonlySet<string>;
 }
 
 /** Intelligence that lists nothing, for runs without feeds. */
 export const NO_INTEL: IntelLookup = {
   categoriesOf: () => [],
+  categories: () => new Set(),
 };

@@ -30,7 +30,12 @@ function scopeMatches(
  */
 export class RuleIndex {
   private readonly byKind = new Map<string, CompiledRule[]>();
-  private readonly cache = new Map<string, CompiledRule[]>();
+  /** Audit rule lists by resource, then subresource, then verb. */
+  private readonly cache = new Map<
+    string,
+    Map<string, Map<string, CompiledRule[]>>
+  >();
+  private cachedKeys = 0;
 
   constructor(rules: readonly CompiledRule[]) {
     for (const rule of rules) {
@@ -49,16 +54,51 @@ export class RuleIndex {
     const { objectRef, verb } = event.audit;
     const resource = objectRef?.resource ?? '';
     const subresource = objectRef?.subresource ?? '';
-    const key = `${resource}\u0000${subresource}\u0000${verb}`;
-    let matching = this.cache.get(key);
-    if (!matching) {
-      matching = rules.filter((rule) =>
-        scopeMatches(rule, resource, subresource, verb),
-      );
-      if (this.cache.size < MAX_CACHED_KEYS) this.cache.set(key, matching);
+    // Nested maps spare building a joined key string for every event.
+    const byResource = this.cache.get(resource);
+    const cached = byResource?.get(subresource)?.get(verb);
+    if (cached) return cached;
+
+    const matching = rules.filter((rule) =>
+      scopeMatches(rule, resource, subresource, verb),
+    );
+    if (this.cachedKeys < MAX_CACHED_KEYS) {
+      this.cachedKeys++;
+      const resources = byResource ?? new Map();
+      this.cache.set(resource, resources);
+      const verbs = resources.get(subresource) ?? new Map();
+      resources.set(subresource, verbs);
+      verbs.set(verb, matching);
     }
     return matching;
   }
+}
+
+/**
+ * Build the cheap per-event checks of a rule's scope (users, username
+ * prefixes, impersonation), or undefined when its scope has none. The
+ * engine runs it before the condition, so rules that look at every
+ * request cost one comparison on the requests they cannot match.
+ */
+export function compileScopeCheck(
+  rule: CompiledRule,
+): ((event: VigilEvent) => boolean) | undefined {
+  const { users, userPrefixes, impersonated } = rule.scope;
+  if (!users && !userPrefixes && !impersonated) return undefined;
+  const exact = users ? new Set(users) : undefined;
+  return (event) => {
+    if (event.kind !== 'k8s-audit') return false;
+    const { user, impersonatedUser } = event.audit;
+    if (impersonated && impersonatedUser === undefined) return false;
+    if (exact && !exact.has(user.username)) return false;
+    if (
+      userPrefixes &&
+      !userPrefixes.some((p) => user.username.startsWith(p))
+    ) {
+      return false;
+    }
+    return true;
+  };
 }
 
 /** True when the rule evaluates events of this audit stage. */

@@ -41,6 +41,17 @@ export const ruleScopeSchema = z.strictObject({
   verbs: stringList.optional(),
   /** Audit stages to evaluate; RequestReceived is left out by default. */
   stages: stringList.optional(),
+  /** Audit events only from these exact usernames. */
+  users: stringList.optional(),
+  /** Audit events only from usernames with one of these prefixes. */
+  userPrefixes: stringList.optional(),
+  /** Audit events only when the request impersonated someone. */
+  impersonated: z.literal(true).optional(),
+  /**
+   * Threat-intelligence categories the rule needs; without indicators in
+   * any of them the engine leaves the rule out.
+   */
+  intel: stringList.optional(),
 });
 
 export const exceptionSchema = z.strictObject({

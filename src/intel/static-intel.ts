@@ -45,6 +45,14 @@ export class StaticIntel implements IntelLookup {
     this.exact.set(key, categories);
   }
 
+  categories(): ReadonlySet<string> {
+    const all = new Set(this.ranges.keys());
+    for (const categories of this.exact.values()) {
+      for (const category of categories) all.add(category);
+    }
+    return all;
+  }
+
   categoriesOf(value: string): readonly string[] {
     const found = [...(this.exact.get(value.toLowerCase()) ?? [])];
     const address = value.startsWith('::ffff:') ? value.slice(7) : value;

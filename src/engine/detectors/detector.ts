@@ -22,14 +22,22 @@ export function keyOf(
   event: VigilEvent,
   context: EventContext,
 ): string {
-  const parts = [event.cluster];
-  for (const read of readers) {
-    const value = read(event, context);
-    parts.push(
-      typeof value === 'string' ? value : JSON.stringify(value ?? null),
-    );
+  return `${event.cluster}\u0000${valuesOf(readers, event, context)}`;
+}
+
+/** Join the values of several fields with NUL, which no field contains. */
+export function valuesOf(
+  readers: ValueGetter[],
+  event: VigilEvent,
+  context: EventContext,
+): string {
+  let joined = '';
+  for (let i = 0; i < readers.length; i++) {
+    const value = (readers[i] as ValueGetter)(event, context);
+    if (i > 0) joined += '\u0000';
+    joined += typeof value === 'string' ? value : JSON.stringify(value ?? null);
   }
-  return parts.join('\u0000');
+  return joined;
 }
 
 /** Move a key to the back of a Map, so the front holds the least recent. */

@@ -1,7 +1,13 @@
 import type { VigilEvent } from '../../sources/event.js';
 import type { ValueGetter } from '../compile-condition.js';
 import type { EventContext } from '../event-context.js';
-import { type DetectorInstance, keyOf, touch, trim } from './detector.js';
+import {
+  type DetectorInstance,
+  keyOf,
+  touch,
+  trim,
+  valuesOf,
+} from './detector.js';
 
 export interface RareOperationOptions {
   by: ValueGetter[];
@@ -35,10 +41,10 @@ export class RareOperationDetector implements DetectorInstance {
   observe(event: VigilEvent, context: EventContext) {
     const options = this.options;
     const key = keyOf(options.by, event, context);
-    const operation = keyOf(options.operation, event, context)
-      .split('\u0000')
-      .slice(1)
-      .join(' ');
+    const operation = valuesOf(options.operation, event, context).replaceAll(
+      '\u0000',
+      ' ',
+    );
 
     let baseline = this.baselines.get(key);
     if (!baseline) {

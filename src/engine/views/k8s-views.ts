@@ -42,11 +42,17 @@ function queryOf(record: AuditRecord): Record<string, string[]> {
   return query;
 }
 
+const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
+
 function serviceAccountOf(record: AuditRecord) {
-  const parts = record.user.username.split(':');
-  if (parts.length !== 4 || parts[0] !== 'system') return undefined;
-  if (parts[1] !== 'serviceaccount') return undefined;
-  return { namespace: parts[2], name: parts[3] };
+  const username = record.user.username;
+  if (!username.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
+  const start = SERVICE_ACCOUNT_PREFIX.length;
+  const colon = username.indexOf(':', start);
+  if (colon <= start || colon === username.length - 1) return undefined;
+  const name = username.slice(colon + 1);
+  if (name.includes(':')) return undefined;
+  return { namespace: username.slice(start, colon), name };
 }
 
 function listOf(value: unknown): unknown[] {
