@@ -363,9 +363,18 @@ function compileOperator(
           : operator === 'endsWith'
             ? (s: string) => needles.some((n) => s.endsWith(n))
             : (s: string) => needles.some((n) => s.includes(n));
+      // Folding case only as far as the longest needle reaches keeps a
+      // long user agent from being lowered whole on every event.
+      const reach = Math.max(...needles.map((n) => n.length));
+      const part =
+        operator === 'startsWith'
+          ? (s: string) => s.slice(0, reach)
+          : operator === 'endsWith'
+            ? (s: string) => s.slice(-reach)
+            : (s: string) => s;
       return (v) => {
-        const s = text(v);
-        return s !== undefined && found(s);
+        if (typeof v !== 'string') return false;
+        return found(ignoreCase ? part(v).toLowerCase() : v);
       };
     }
     case 'matches': {
