@@ -324,7 +324,6 @@ function compileOperator(
   path: Path,
 ): ValueTest {
   const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
-  const text = (v: unknown) => (typeof v === 'string' ? fold(v) : undefined);
 
   switch (operator) {
     case 'equals': {
