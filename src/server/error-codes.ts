@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   AUTH_TOKEN_REVOKED: {
     status: 401,
     message:
-      'the token of cluster {cluster} was revoked; enrol the cluster again to get a new one',
+      'the token of cluster {cluster} was revoked; remove and add the cluster again for a new one',
   },
   REQUEST_INVALID: {
     status: 400,

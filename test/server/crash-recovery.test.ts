@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, waitFor } from '../support/api-client.js';
+import type { AuditEventJson } from '../support/audit-batches.js';
 import {
   eventList,
   falcoSamples,
@@ -34,7 +35,7 @@ function inNamespace(
   event: Record<string, unknown>,
   namespace: string,
 ): Record<string, unknown> {
-  const copy = structuredClone(event) as Record<string, any>;
+  const copy = structuredClone(event) as AuditEventJson;
   copy.objectRef.namespace = namespace;
   copy.requestURI = `/api/v1/namespaces/${namespace}/pods`;
   if (copy.responseObject?.metadata) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, waitFor } from '../support/api-client.js';
+import type { AuditEventJson } from '../support/audit-batches.js';
 import {
   eventList,
   falcoSamples,
@@ -21,10 +22,10 @@ import {
 const BODY_LIMIT = 256 * 1024;
 const MAX_EVENT_BYTES = 64 * 1024;
 
-function sampleEvent(key: string): Record<string, any> {
+function sampleEvent(key: string): AuditEventJson {
   const event = falcoSamples().find((s) => s.key === key)?.events[0];
   if (!event) throw new Error(`sample ${key} not found`);
-  return structuredClone(event) as Record<string, any>;
+  return structuredClone(event) as AuditEventJson;
 }
 
 const privileged = () =>
@@ -35,12 +36,12 @@ function privilegedIn(namespace: string, timeMs: number, id: string) {
   const event = privileged();
   event.objectRef.namespace = namespace;
   event.responseObject.metadata.namespace = namespace;
-  return liveCopies([event], timeMs, `-${id}`)[0] as Record<string, any>;
+  return liveCopies([event], timeMs, `-${id}`)[0] as AuditEventJson;
 }
 
 async function alertsOf(url: string, query: string) {
   const page = await request(`${url}/api/v1/alerts?${query}`, TEST_ADMIN_TOKEN);
-  return page.body.items as Record<string, any>[];
+  return page.body.items as AuditEventJson[];
 }
 
 describe('webhook bad input', () => {

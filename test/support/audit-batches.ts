@@ -5,6 +5,10 @@ const FALCO = new URL(
   import.meta.url,
 ).pathname;
 
+/** An audit event as parsed JSON, whose fields tests rewrite freely. */
+// biome-ignore lint/suspicious/noExplicitAny: tests edit nested fields of sample events
+export type AuditEventJson = Record<string, any>;
+
 /** One Falco sample file: its key in SAMPLE_ALERTS and its events. */
 export interface SampleFile {
   key: string;
