@@ -1,0 +1,183 @@
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { MAX_AUDIT_LINE_BYTES } from './parse-audit-line.js';
+
+/** Counters of a followed log. */
+export interface FollowStats {
+  lines: number;
+  bytes: number;
+  rotations: number;
+  truncations: number;
+  /** Lines longer than the limit, dropped. */
+  oversizedLines: number;
+}
+
+export interface FollowOptions {
+  /** Start at the end of the current file (default) or at its start. */
+  fromStart?: boolean;
+  /** Milliseconds between checks for new data and rotation. */
+  pollMs?: number;
+  /** Bytes read per call; a poll reads until the end of the file. */
+  chunkBytes?: number;
+}
+
+/**
+ * Follows a log file the way `tail -F` does: reads lines as they are
+ * appended, and survives rotation by rename (the old file is read to its
+ * end, then the new file from its start) and by truncation (reading
+ * restarts at offset 0). A missing file is waited for. Lines are passed
+ * to `onLine` with their line number in the current file.
+ */
+export class AuditLogFollower {
+  readonly stats: FollowStats = {
+    lines: 0,
+    bytes: 0,
+    rotations: 0,
+    truncations: 0,
+    oversizedLines: 0,
+  };
+  private handle: FileHandle | undefined;
+  private inode = -1;
+  private position = 0;
+  private lineNumber = 0;
+  private pending = '';
+  private dropping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+  private readonly buffer: Buffer;
+  private decoder = new StringDecoder('utf8');
+
+  constructor(
+    readonly path: string,
+    private readonly onLine: (line: string, lineNumber: number) => void,
+    private readonly options: FollowOptions = {},
+  ) {
+    this.buffer = Buffer.alloc(options.chunkBytes ?? 256 * 1024);
+  }
+
+  /** Opens the file and starts polling. */
+  async start(): Promise<void> {
+    await this.reopen(this.options.fromStart ? 'start' : 'end');
+    this.schedule();
+  }
+
+  /** Stops polling after reading what is already in the file. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.polling;
+    await this.poll();
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  /** Reads everything appended since the last poll. */
+  async poll(): Promise<void> {
+    if (!this.handle) await this.reopen('start');
+    if (!this.handle) return;
+    const size = (await this.handle.stat()).size;
+    if (size < this.position) {
+      this.stats.truncations++;
+      this.position = 0;
+      this.lineNumber = 0;
+      this.pending = '';
+      this.decoder = new StringDecoder('utf8');
+    }
+    await this.readToEnd();
+
+    const current = await stat(this.path).catch(() => undefined);
+    if (current && current.ino !== this.inode) {
+      // Renamed away: what the old file still gets is read above, then
+      // the new file is read from its start.
+      this.stats.rotations++;
+      await this.readToEnd();
+      this.flushPending();
+      await this.handle.close();
+      this.handle = undefined;
+      await this.reopen('start');
+      await this.readToEnd();
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.polling = this.poll()
+        .catch(() => undefined)
+        .finally(() => this.schedule());
+    }, this.options.pollMs ?? 200);
+    this.timer.unref?.();
+  }
+
+  private async reopen(at: 'start' | 'end'): Promise<void> {
+    try {
+      this.handle = await open(this.path, 'r');
+    } catch {
+      this.handle = undefined;
+      return;
+    }
+    const info = await this.handle.stat();
+    this.inode = info.ino;
+    this.position = at === 'end' ? info.size : 0;
+    this.lineNumber = 0;
+    this.pending = '';
+    this.dropping = false;
+    this.decoder = new StringDecoder('utf8');
+  }
+
+  private async readToEnd(): Promise<void> {
+    if (!this.handle) return;
+    for (;;) {
+      const { bytesRead } = await this.handle.read(
+        this.buffer,
+        0,
+        this.buffer.length,
+        this.position,
+      );
+      if (bytesRead === 0) return;
+      this.position += bytesRead;
+      this.stats.bytes += bytesRead;
+      this.split(this.decoder.write(this.buffer.subarray(0, bytesRead)));
+    }
+  }
+
+  private split(text: string): void {
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      if (end === -1) break;
+      const piece = text.slice(start, end);
+      start = end + 1;
+      this.lineNumber++;
+      if (this.dropping) {
+        this.dropping = false;
+        this.pending = '';
+        continue;
+      }
+      this.deliver(this.pending + piece);
+      this.pending = '';
+    }
+    if (this.dropping) return;
+    this.pending += text.slice(start);
+    if (this.pending.length > MAX_AUDIT_LINE_BYTES) {
+      // The rest of this line is skipped up to its newline.
+      this.stats.oversizedLines++;
+      this.dropping = true;
+      this.pending = '';
+    }
+  }
+
+  private flushPending(): void {
+    if (this.pending.length > 0 && !this.dropping) {
+      this.lineNumber++;
+      this.deliver(this.pending);
+    }
+    this.pending = '';
+  }
+
+  private deliver(line: string): void {
+    this.stats.lines++;
+    this.onLine(line, this.lineNumber);
+  }
+}
