@@ -1,3 +1,5 @@
+import { formatIpv6 } from '../proc/format-ipv6.js';
+
 /** An address that a SOCKADDR record names. */
 export type SocketAddress =
   | { family: 'ipv4' | 'ipv6'; address: string; port: number }
@@ -7,32 +9,6 @@ export type SocketAddress =
 const AF_UNIX = 1;
 const AF_INET = 2;
 const AF_INET6 = 10;
-
-function ipv6Text(bytes: Buffer): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2)
-    groups.push(bytes.readUInt16BE(i).toString(16));
-  // Compress the longest run of zero groups, as RFC 5952 asks.
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLength && j - i > 1) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  if (bestStart === -1) return groups.join(':');
-  const head = groups.slice(0, bestStart).join(':');
-  const tail = groups.slice(bestStart + bestLength).join(':');
-  return `${head}::${tail}`;
-}
 
 /**
  * Decodes the `saddr` hex of a SOCKADDR record: a `struct sockaddr` whose
@@ -56,7 +32,7 @@ export function decodeSockaddr(
   }
   if (family === AF_INET6) {
     if (bytes.length < 24) return undefined;
-    const address = ipv6Text(bytes.subarray(8, 24));
+    const address = formatIpv6(bytes.subarray(8, 24));
     return { family: 'ipv6', address, port: bytes.readUInt16BE(2) };
   }
   if (family === AF_UNIX) {
