@@ -8,6 +8,10 @@ import {
   ClusterMarkerDetector,
 } from './detectors/cluster-marker.js';
 import type { DetectorInstance } from './detectors/detector.js';
+import {
+  FOLLOWED_BY_DETAILS,
+  FollowedByDetector,
+} from './detectors/followed-by.js';
 import { RareOperationDetector } from './detectors/rare-operation.js';
 import {
   SELECTOR_MATCH_DETAILS,
@@ -145,6 +149,7 @@ export function compileRule(
 function detectorDetailNames(detector: Detector | undefined): string[] {
   if (detector?.type === 'selector-match') return SELECTOR_MATCH_DETAILS;
   if (detector?.type === 'cluster-marker') return CLUSTER_MARKER_DETAILS;
+  if (detector?.type === 'followed-by') return FOLLOWED_BY_DETAILS;
   if (detector?.type === 'rare-operation') return ['operation'];
   if (detector?.type === 'threshold') return ['observed', 'values'];
   return [];
@@ -191,6 +196,16 @@ function detectorFactory(
       maxKeys: detector.maxKeys,
     };
     return () => new ClusterMarkerDetector(options);
+  }
+  if (detector.type === 'followed-by') {
+    const options = {
+      by: readers('by', detector.by),
+      first: condition('first', detector.first),
+      later: condition('later', detector.later),
+      windowMs: parseDuration(detector.window),
+      maxKeys: detector.maxKeys,
+    };
+    return () => new FollowedByDetector(options);
   }
   const options = {
     by: readers('by', detector.by),

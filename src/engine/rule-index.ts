@@ -1,5 +1,6 @@
 import type { VigilEvent } from '../sources/event.js';
 import type { CompiledRule } from './compile-rule.js';
+import { ProcessRuleIndex } from './process-rule-index.js';
 
 /** Most distinct resource and verb pairs whose rule lists are cached. */
 const MAX_CACHED_KEYS = 4096;
@@ -27,6 +28,8 @@ function scopeMatches(
  * those. Audit events are keyed by resource, subresource and verb; the
  * rule list for each key is computed once and cached, up to
  * MAX_CACHED_KEYS keys because hostile input can invent any number.
+ * Process events meet the rules without `commands` and the rules that
+ * name one of the event's command names (see ProcessRuleIndex).
  */
 export class RuleIndex {
   private readonly byKind = new Map<string, CompiledRule[]>();
@@ -36,17 +39,23 @@ export class RuleIndex {
     Map<string, Map<string, CompiledRule[]>>
   >();
   private cachedKeys = 0;
+  private readonly processRules: ProcessRuleIndex;
 
   constructor(rules: readonly CompiledRule[]) {
     for (const rule of rules) {
-      const list = this.byKind.get(rule.scope.kind) ?? [];
-      list.push(rule);
-      this.byKind.set(rule.scope.kind, list);
+      const kinds = rule.scope.kind;
+      for (const kind of Array.isArray(kinds) ? kinds : [kinds]) {
+        const list = this.byKind.get(kind) ?? [];
+        list.push(rule);
+        this.byKind.set(kind, list);
+      }
     }
+    this.processRules = new ProcessRuleIndex(this.byKind.get('process') ?? []);
   }
 
   /** The rules whose scope admits the event. */
   candidates(event: VigilEvent): readonly CompiledRule[] {
+    if (event.kind === 'process') return this.processRules.candidates(event);
     const rules = this.byKind.get(event.kind);
     if (!rules) return [];
     if (event.kind !== 'k8s-audit') return rules;

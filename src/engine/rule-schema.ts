@@ -26,16 +26,24 @@ const duration = z
 
 const stringList = z.array(z.string().min(1)).min(1);
 
+const eventKind = z.enum([
+  'k8s-audit',
+  'process',
+  'file',
+  'network',
+  'container',
+  'flow',
+]);
+
 /** Which events a rule can match: the keys the engine indexes rules by. */
 export const ruleScopeSchema = z.strictObject({
-  kind: z.enum([
-    'k8s-audit',
-    'process',
-    'file',
-    'network',
-    'container',
-    'flow',
-  ]),
+  /** One event kind, or a list of host kinds that one rule reads. */
+  kind: z.union([eventKind, z.array(eventKind).min(1)]),
+  /**
+   * Process events only: the rule can match only when one of the event's
+   * commands (the `commandNames` view) has one of these names.
+   */
+  commands: stringList.optional(),
   /** `objectRef.resource`, or `resource/subresource` such as pods/exec. */
   resources: stringList.optional(),
   verbs: stringList.optional(),
@@ -104,11 +112,24 @@ export const clusterMarkerSchema = z.strictObject({
   maxKeys: z.number().int().min(1).default(10_000),
 });
 
+export const followedBySchema = z.strictObject({
+  type: z.literal('followed-by'),
+  /** Fields whose values together form the correlation key. */
+  by: stringList,
+  /** Condition on the earlier events, which raise nothing themselves. */
+  first: z.unknown(),
+  /** Condition on the later events, which raise after a `first` event. */
+  later: z.unknown(),
+  window: duration,
+  maxKeys: z.number().int().min(1).default(10_000),
+});
+
 export const detectorSchema = z.discriminatedUnion('type', [
   thresholdSchema,
   rareOperationSchema,
   selectorMatchSchema,
   clusterMarkerSchema,
+  followedBySchema,
 ]);
 
 const ruleTestSchema = z

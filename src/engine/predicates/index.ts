@@ -1,6 +1,7 @@
 import { HOST_PATH_PREDICATES } from './host-path-predicates.js';
 import { IMAGE_PREDICATES } from './image-list-predicates.js';
 import { INTERNAL_LOAD_BALANCER_PREDICATES } from './internal-load-balancer.js';
+import { NODE_COMMAND_PREDICATES } from './node-command-predicates.js';
 import type {
   PredicateDefinition,
   PredicateRegistry,
@@ -16,6 +17,7 @@ const ALL: PredicateDefinition[] = [
   ...TARGET_SERVICE_ACCOUNT_PREDICATES,
   ...IMAGE_PREDICATES,
   ...INTERNAL_LOAD_BALANCER_PREDICATES,
+  ...NODE_COMMAND_PREDICATES,
 ];
 
 /** Every predicate that rule files may name. */

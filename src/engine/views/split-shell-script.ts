@@ -35,7 +35,8 @@ const RESERVED = new Set([
  * command substitution (`$(…)` or backquotes) stays in its word and is
  * also split into commands of its own, because attackers hide commands
  * there. Redirections (`>&`, `2>&1`, `&>`) stay inside words. Leading
- * variable assignments and reserved words such as `then` are dropped.
+ * variable assignments and reserved words such as `then` are dropped,
+ * unless the command has nothing else.
  * Input past MAX_SCRIPT_LENGTH, commands past MAX_COMMANDS and words past
  * MAX_WORDS are ignored. Unbalanced quotes end at the end of the script.
  */
@@ -185,14 +186,14 @@ class Lexer {
     ) {
       first++;
     }
-    if (first >= words.length) {
-      // An operator after nothing, as in `a | | b`, belongs to nobody.
-      const last = this.out[this.out.length - 1];
-      if (last && last.next === '' && operator !== '') last.next = operator;
-      return;
-    }
-    if (this.out.length < MAX_COMMANDS) {
-      this.out.push({ words: words.slice(first), next: operator });
+    // A statement of assignments only, such as `HISTFILE=/dev/null`, is
+    // kept whole so that rules can see what it sets.
+    const kept =
+      first < words.length
+        ? words.slice(first)
+        : words.filter((word) => !RESERVED.has(word));
+    if (kept.length > 0 && this.out.length < MAX_COMMANDS) {
+      this.out.push({ words: kept, next: operator });
     }
   }
 }
