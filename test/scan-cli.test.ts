@@ -153,6 +153,28 @@ describe('vigil scan', () => {
     expect(stdout).not.toContain('\u001b');
   });
 
+  it('counts a request logged at two stages once', () => {
+    const file = join(dir, 'stages.log');
+    const started = { ...privilegedPod('db'), stage: 'ResponseStarted' };
+    const done = privilegedPod('db');
+    writeFileSync(
+      file,
+      `${JSON.stringify(started)}\n${JSON.stringify(done)}\n`,
+    );
+    const { stdout, stderr } = vigil('scan', '--format', 'json', file);
+    expect(JSON.parse(stdout).count).toBe(1);
+    expect(stderr).toContain('1 requests in 2 audit records');
+  });
+
+  it('drops a record repeated by a log shipper', () => {
+    const file = join(dir, 'repeat.log');
+    const line = `${JSON.stringify(privilegedPod('cache'))}\n`;
+    writeFileSync(file, line + line);
+    const { stdout, stderr } = vigil('scan', '--format', 'json', file);
+    expect(JSON.parse(stdout).count).toBe(1);
+    expect(stderr).toContain('0 truncated, 1 repeated');
+  });
+
   it('names the cluster given with --cluster', () => {
     const file = join(dir, 'cluster.log');
     writeFileSync(file, `${JSON.stringify(privilegedPod('api'))}\n`);

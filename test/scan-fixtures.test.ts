@@ -58,13 +58,15 @@ describe('scan of the sample logs', () => {
     expect(summary.records).toBe(0);
   });
 
-  // The PSP samples repeat requests across files: 32 records, 18 audit IDs.
-  it('counts each request once', async () => {
+  // The PSP samples repeat records across files: 32 records of 18 audit
+  // IDs, each logged at ResponseComplete only.
+  it('counts each request once and drops repeats', async () => {
     const summary = await scanFiles(
       filesUnder('k8s-audit/falco-trace-files/psp').map((f) => `${root}${f}`),
       { pack, onAlert: () => {} },
     );
     expect(summary.records).toBe(32);
     expect(summary.requests).toBe(18);
+    expect(summary.repeatedRecords).toBe(14);
   });
 });

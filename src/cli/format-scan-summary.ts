@@ -15,7 +15,8 @@ export function formatScanSummary(summary: ScanSummary): string {
   const rate = seconds > 0 ? Math.round(summary.records / seconds) : 0;
   return [
     `scanned ${summary.files} file(s): ${summary.requests} requests ` +
-      `in ${summary.records} audit records, ${summary.truncated} truncated`,
+      `in ${summary.records} audit records, ${summary.truncated} truncated, ` +
+      `${summary.repeatedRecords} repeated`,
     `skipped ${skipped} input(s)${reasons ? ` (${reasons})` : ''}`,
     `alerts ${summary.alerts}: ${severities}`,
     `took ${seconds.toFixed(2)} s (${rate} records/s)`,

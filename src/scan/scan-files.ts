@@ -3,6 +3,7 @@ import { BoundedSet } from '../engine/bounded-set.js';
 import { Engine } from '../engine/engine.js';
 import type { IntelLookup } from '../engine/intel-lookup.js';
 import type { RulePack } from '../engine/load-rules.js';
+import type { K8sAuditEvent } from '../sources/event.js';
 import type { AuditFormat } from '../sources/k8s-audit/audit-format.js';
 import {
   type AuditReadStats,
@@ -51,6 +52,8 @@ export interface ScanSummary {
   records: number;
   /** Distinct requests, each counted once across its stages. */
   requests: number;
+  /** Records repeated within the last MAX_RECENT_RECORDS, not evaluated. */
+  repeatedRecords: number;
   /** Lines or values that produced no event, by reason. */
   skipped: Record<string, number>;
   truncated: number;
@@ -65,6 +68,33 @@ function addCounts(
 ): void {
   for (const [reason, count] of Object.entries(from)) {
     into[reason] = (into[reason] ?? 0) + (count ?? 0);
+  }
+}
+
+/** Final-stage records remembered to drop repeats of the same record. */
+const MAX_RECENT_RECORDS = 8192;
+
+/**
+ * Tells first records of a request, later stages and repeated records
+ * apart. Two bounded sets keep memory flat: IDs seen at an early stage
+ * (RequestReceived, ResponseStarted), which long-running requests need
+ * until they complete, and the IDs of the most recent final-stage
+ * records, which catch a log shipper's retries. Keeping every ID would
+ * hold a hundred thousand strings in the old generation for the
+ * collector to trace. Audit IDs are UUIDs, so the ID alone is the key.
+ */
+class RequestTracker {
+  private readonly early = new BoundedSet<string>(MAX_REMEMBERED_REQUESTS);
+  private readonly recent = new BoundedSet<string>(MAX_RECENT_RECORDS);
+
+  /** Classify one record and remember it. */
+  classify(event: K8sAuditEvent): 'new' | 'stage' | 'repeat' {
+    const stage = event.audit.stage;
+    if (stage !== 'ResponseComplete' && stage !== 'Panic') {
+      return this.early.add(event.id) ? 'new' : 'stage';
+    }
+    if (!this.recent.add(event.id)) return 'repeat';
+    return this.early.has(event.id) ? 'stage' : 'new';
   }
 }
 
@@ -84,6 +114,7 @@ export async function scanFiles(
     unreadableFiles: 0,
     records: 0,
     requests: 0,
+    repeatedRecords: 0,
     skipped: {},
     truncated: 0,
     alerts: 0,
@@ -99,7 +130,7 @@ export async function scanFiles(
       options.onAlert(alert);
     },
   });
-  const seen = new BoundedSet<string>(MAX_REMEMBERED_REQUESTS);
+  const requests = new RequestTracker();
   let latestMs = 0;
 
   for (const file of files) {
@@ -118,9 +149,12 @@ export async function scanFiles(
       for await (const events of batches) {
         for (const event of events) {
           summary.records++;
-          // Audit IDs are UUIDs, so the ID alone keys requests; a key joined
-          // with the cluster name would cost a concatenation per event.
-          if (seen.add(event.id)) summary.requests++;
+          const kind = requests.classify(event);
+          if (kind === 'repeat') {
+            summary.repeatedRecords++;
+            continue;
+          }
+          if (kind === 'new') summary.requests++;
           engine.process(event);
           if (event.timeMs > latestMs) latestMs = event.timeMs;
           if (summary.records % EXPIRE_EVERY === 0) {
