@@ -94,6 +94,8 @@ class RequestTracker {
       return this.early.add(event.id) ? 'new' : 'stage';
     }
     if (!this.recent.add(event.id)) return 'repeat';
+    // Most logs omit early stages, which leaves this set empty.
+    if (this.early.size === 0) return 'new';
     return this.early.has(event.id) ? 'stage' : 'new';
   }
 }
