@@ -102,13 +102,23 @@ export type FileOperation =
   | 'chmod'
   | 'link'
   | 'truncate'
-  | 'attribute';
+  | 'attribute'
+  | 'content-match';
 
 /** A process touched a watched file. */
 export interface FileEvent extends EventBase {
   kind: 'file';
   process: ProcessInfo;
-  file: { path: string; operation: FileOperation; target?: string };
+  file: {
+    path: string;
+    operation: FileOperation;
+    target?: string;
+    /**
+     * Names of the signatures the file's content matched, set by content
+     * scanners (operation `content-match`).
+     */
+    contentMatch?: string[];
+  };
 }
 
 /** A process opened or accepted a network connection, or listened. */

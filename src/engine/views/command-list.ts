@@ -69,7 +69,9 @@ export function commandsOf(event: VigilEvent): CommandEntry[] {
   const process = processOf(event);
   const entries: CommandEntry[] = [];
   if (process) {
-    const argv = process.argv.length > 0 ? process.argv : [process.exe];
+    // Events are hostile input: only string arguments are read.
+    const given = process.argv.filter((a) => typeof a === 'string');
+    const argv = given.length > 0 ? given : [process.exe];
     addCommand(argv, '', entries, 0);
     const exeName = basename(process.exe);
     const first = entries[0];
