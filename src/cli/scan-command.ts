@@ -7,8 +7,11 @@ import {
   type Severity,
   severityRank,
 } from '../engine/rule-schema.js';
-import { readIndicatorList } from '../intel/read-indicator-list.js';
-import { type Indicator, StaticIntel } from '../intel/static-intel.js';
+import {
+  type IntelFileSpec,
+  loadIntel,
+  parseIntelSpec,
+} from '../intel/load-intel.js';
 import { scanFiles } from '../scan/scan-files.js';
 import {
   AUDIT_FORMATS,
@@ -31,25 +34,16 @@ interface ScanCommandOptions {
   minSeverity: Severity;
   failOn?: Severity;
   rules?: string;
-  intel: Indicator[];
+  intel: IntelFileSpec[];
+  defaultIntel: boolean;
   progress: boolean;
 }
 
-function collectIntel(spec: string, previous: Indicator[]): Indicator[] {
-  const at = spec.indexOf('=');
-  if (at <= 0) {
-    throw new InvalidArgumentError(
-      'expected CATEGORY=FILE, for example anonymizing-proxy=tor-exits.txt',
-    );
-  }
-  const category = spec.slice(0, at);
-  const file = spec.slice(at + 1);
+function collectIntel(spec: string, previous: IntelFileSpec[]) {
   try {
-    return [...previous, ...readIndicatorList(file, category)];
+    return [...previous, parseIntelSpec(spec)];
   } catch (error) {
-    throw new InvalidArgumentError(
-      `cannot read ${file}: ${(error as Error).message}`,
-    );
+    throw new InvalidArgumentError((error as Error).message);
   }
 }
 
@@ -90,10 +84,16 @@ export function scanCommand(): Command {
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped pack)')
     .option(
-      '--intel <category=file>',
-      'load a plain indicator list under a category (repeatable)',
+      '--intel <[category=]file>',
+      'add a threat-intelligence feed file (plain list, JSON lines, STIX ' +
+        'or MISP); entries without a category get this one, malicious ' +
+        'by default (repeatable)',
       collectIntel,
-      [] as Indicator[],
+      [] as IntelFileSpec[],
+    )
+    .option(
+      '--no-default-intel',
+      'leave out the indicator set shipped with Vigil',
     )
     .option('--no-progress', 'do not draw progress on a terminal')
     .action(async (files: string[], options: ScanCommandOptions) => {
@@ -103,6 +103,24 @@ export function scanCommand(): Command {
 
 async function runScan(files: string[], options: ScanCommandOptions) {
   const pack = loadRulePack(options.rules ?? defaultRulePackDir());
+  let intel: ReturnType<typeof loadIntel>;
+  try {
+    intel = loadIntel({
+      files: options.intel,
+      includeDefault: options.defaultIntel,
+      onDiagnostic(diagnostic) {
+        process.stderr.write(
+          `${safeText(diagnostic.file)}:${diagnostic.line}: ${safeText(diagnostic.reason)}\n`,
+        );
+      },
+    });
+  } catch (error) {
+    process.stderr.write(
+      `vigil: cannot read intel: ${safeText((error as Error).message)}\n`,
+    );
+    process.exitCode = EXIT_UNREADABLE_FILE;
+    return;
+  }
   const minimum = severityRank(options.minSeverity);
   const alerts: Alert[] = [];
   const progress =
@@ -112,7 +130,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
 
   const summary = await scanFiles(files, {
     pack,
-    intel: new StaticIntel(options.intel),
+    intel,
     format: options.inputFormat,
     defaultCluster: options.cluster,
     onDiagnostic(diagnostic) {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Alert } from '../alerts/alert.js';
-import { StaticIntel } from '../intel/static-intel.js';
+import { buildTestIntel } from '../intel/build-test-intel.js';
 import type { VigilEvent } from '../sources/event.js';
 import type { CompiledRule } from './compile-rule.js';
 import { Engine } from './engine.js';
@@ -65,7 +65,7 @@ function runCase(
   test: RuleTest,
   normalize: TestEventNormalizer,
 ): string[] {
-  const intel = new StaticIntel(test.intel ?? []);
+  const intel = buildTestIntel(test.intel ?? []);
   const closed: Alert[] = [];
   const engine = new Engine(
     { rules: [rule], lists: pack.lists },
