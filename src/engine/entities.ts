@@ -31,7 +31,7 @@ function unique(values: string[]): string[] {
 function describeCaptured(item: unknown): string {
   if (typeof item === 'string') return bounded(item);
   if (isObject(item)) {
-    for (const key of ['canonical', 'name', 'path']) {
+    for (const key of ['canonical', 'name', 'path', 'url']) {
       const value = text(item[key]);
       if (value) return value;
     }
