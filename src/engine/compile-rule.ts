@@ -84,6 +84,27 @@ function captureNames(raw: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** Names that the predicates a condition names may capture. */
+function predicateCaptureNames(
+  raw: unknown,
+  env: ConditionEnvironment,
+  out: string[] = [],
+): string[] {
+  if (Array.isArray(raw)) {
+    for (const item of raw) predicateCaptureNames(item, env, out);
+  } else if (typeof raw === 'object' && raw !== null) {
+    for (const [key, value] of Object.entries(raw)) {
+      const captures =
+        key === 'predicate' && typeof value === 'string'
+          ? env.predicates.get(value)?.captures
+          : undefined;
+      if (captures) out.push(...captures);
+      else predicateCaptureNames(value, env, out);
+    }
+  }
+  return out;
+}
+
 /** Compile a validated rule file; bad values throw a located RuleError. */
 export function compileRule(
   rule: RuleFile,
@@ -118,6 +139,7 @@ export function compileRule(
     ...captureNames(rule.condition),
     ...captureNames(rule.detector),
     'powers',
+    ...predicateCaptureNames(rule.condition, env),
     ...detectorDetailNames(rule.detector),
   ];
   const template = (key: 'description' | 'remediation') => {

@@ -15,6 +15,7 @@ export const NODE_COMMAND_PREDICATES: PredicateDefinition[] = [
       'A command of the process forwards ports to a public host: ssh -L ' +
       'or -R, socat from a listening address, or a DNAT rule of iptables ' +
       'or nft. The public hosts are captured as `destinations`.',
+    captures: ['destinations'],
     compile(args) {
       onlyArgs(args, []);
       return (_item, context) => {
@@ -32,6 +33,7 @@ export const NODE_COMMAND_PREDICATES: PredicateDefinition[] = [
       'A download among the commands of the process saves a file that a ' +
       'later command of the same script runs. Its URL is captured as ' +
       '`downloads`.',
+    captures: ['downloads'],
     compile(args) {
       onlyArgs(args, []);
       return (_item, context) => {

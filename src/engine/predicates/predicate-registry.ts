@@ -16,6 +16,8 @@ export interface CompileEnvironment {
 export interface PredicateDefinition {
   name: string;
   description: string;
+  /** Names the predicate captures for the alert's details, if any. */
+  captures?: string[];
   compile(args: Record<string, unknown>, env: CompileEnvironment): Evaluator;
 }
 

@@ -85,9 +85,7 @@ export function commandsOf(event: VigilEvent): CommandEntry[] {
 }
 
 function processOf(event: VigilEvent): ProcessInfo | undefined {
-  return event.kind === 'k8s-audit' || event.kind === 'container'
-    ? undefined
-    : event.process;
+  return 'process' in event ? event.process : undefined;
 }
 
 function addCommand(
