@@ -13,7 +13,10 @@ export const AGENT_PATHS = {
   inventory: '/api/v1/agent/inventory',
   /** GET the host rule pack as a RulePackDocument; honours If-None-Match. */
   rulePack: '/api/v1/agent/rule-pack',
-  /** GET threat intelligence as an IntelDocument; honours If-None-Match. */
+  /**
+   * GET threat intelligence as IndicatorStore's serialized form
+   * (`format: vigil-intel`); honours If-None-Match.
+   */
   intel: '/api/v1/agent/intel',
 } as const;
 
@@ -64,10 +67,4 @@ export interface Inventory extends AgentIdentity {
 export interface RulePackDocument {
   version: string;
   files: Record<string, string>;
-}
-
-/** Threat-intelligence indicators. */
-export interface IntelDocument {
-  version: string;
-  indicators: { value: string; category: string }[];
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { RulePackError } from '../engine/load-rules.js';
+import { agentCommand } from './agent-command.js';
 import { clustersCommand } from './clusters-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
@@ -16,6 +17,7 @@ program.addCommand(scanCommand());
 program.addCommand(rulesCommand());
 program.addCommand(serveCommand());
 program.addCommand(clustersCommand());
+program.addCommand(agentCommand());
 
 try {
   await program.parseAsync(process.argv);

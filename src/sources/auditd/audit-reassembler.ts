@@ -97,9 +97,9 @@ const REMEMBERED_SERIALS = 4096;
 
 /**
  * Joins audit records into events by `(node, serial)`. An event is
- * complete at its EOE record; at a record `reorderWindow` serials later;
- * at a later serial once it holds PROCTITLE (the last record the kernel
- * writes before EOE); after `timeoutMs`; or when the buffer is full.
+ * complete at its EOE or PROCTITLE record (the kernel writes PROCTITLE
+ * last, before EOE); at a record `reorderWindow` serials later; after
+ * `timeoutMs`; or when the buffer is full.
  * Serials wrap at 2^32. Gaps, shuffled and late records are counted.
  */
 export class AuditReassembler {
@@ -171,7 +171,12 @@ export class AuditReassembler {
     }
     if (event.records.length < this.maxRecords) event.records.push(record);
 
-    if (isStandalone(record.type)) this.close(key, event, false);
+    // The kernel writes PROCTITLE last, right before EOE, and auditd's
+    // log mostly lacks EOE (auditd 3.0 on Debian 12), so PROCTITLE ends
+    // a syscall event.
+    if (isStandalone(record.type) || record.type === 'PROCTITLE') {
+      this.close(key, event, false);
+    }
     this.closeCompletedBefore(record);
     this.evictOverflow();
   }
@@ -200,8 +205,7 @@ export class AuditReassembler {
       if (event.node !== record.node) continue;
       const ahead = serialDistance(event.serial, record.serial);
       if (ahead <= 0) continue;
-      const hasTitle = event.records.some((r) => r.type === 'PROCTITLE');
-      if (ahead >= this.window || hasTitle) this.close(key, event, false);
+      if (ahead >= this.window) this.close(key, event, false);
     }
   }
 

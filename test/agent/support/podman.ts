@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The local image the tests run; built from busybox, no registry needed. */
-export const TEST_IMAGE = 'localhost/busybox:vigil-test';
+export const TEST_IMAGE = 'localhost/busybox:vigil-test-1';
 
 /** Runs podman and returns its trimmed standard output. */
 export function podman(...args: string[]): string {
@@ -31,7 +31,7 @@ export function ensureTestImage(): void {
   const root = mkdtempSync(join(tmpdir(), 'vigil-rootfs-'));
   mkdirSync(join(root, 'bin'));
   copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
-  for (const name of ['sh', 'ls', 'cat', 'sleep', 'id', 'true', 'wget', 'nc']) {
+  for (const name of ['sh', 'ls', 'cat', 'sleep', 'id', 'true', 'echo', 'nc']) {
     symlinkSync('busybox', join(root, 'bin', name));
   }
   const tar = `${root}.tar`;

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { containerRefOf } from '../sources/container-runtime/container-collector.js';
+import type { ContainerDirectory } from '../sources/container-runtime/container-directory.js';
+import {
+  type ContainerRef,
+  type HostEvent,
+  type PodRef,
+  UNKNOWN,
+  type Unknown,
+} from '../sources/event.js';
+import { parseCgroup } from '../sources/proc/parse-cgroup.js';
+import type { ProcessTree } from '../sources/proc/process-tree.js';
+
+/** Counters of attribution. */
+export interface AttributionStats {
+  attributed: number;
+  /** A container id was found but the runtime did not describe it. */
+  runtimeUnknown: number;
+  /** The process and its parent were gone, so the cgroup was not read. */
+  cgroupUnread: number;
+  inspectFailures: number;
+}
+
+/**
+ * Attributes host events to container, pod and ancestry. The container id
+ * comes from the cgroup of the process, or of its parent when the process
+ * already exited (children inherit the cgroup at fork). Details come from
+ * the runtime's inspect. A container id the runtime does not know keeps
+ * the id with `unknown` name and image; a pod UID from a kubepods path
+ * without runtime labels keeps the UID.
+ */
+export class Attributor {
+  readonly stats: AttributionStats = {
+    attributed: 0,
+    runtimeUnknown: 0,
+    cgroupUnread: 0,
+    inspectFailures: 0,
+  };
+
+  constructor(
+    private readonly tree: ProcessTree,
+    private readonly directory: ContainerDirectory,
+    private readonly procRoot = '/proc',
+  ) {}
+
+  /** Fills `container`, `pod` and `process.ancestors` in place. */
+  async attribute(event: HostEvent): Promise<HostEvent> {
+    if (event.kind === 'container') return event;
+    const process = event.process;
+    const cgroup = await this.cgroupOf(process.pid, process.ppid);
+    if (event.kind === 'process') {
+      this.tree.remember({
+        pid: process.pid,
+        ppid: process.ppid,
+        exe: process.exe,
+        name: process.name,
+        argv: process.argv,
+        cgroup,
+      });
+    }
+    if (process.ancestors.length === 0 && process.ppid > 0) {
+      process.ancestors = await this.tree.ancestors(process.ppid);
+    }
+    if (cgroup === undefined) {
+      this.stats.cgroupUnread++;
+      return event;
+    }
+
+    const { containerId, podUid } = parseCgroup(cgroup);
+    if (containerId === undefined) return event;
+    const found = await this.describe(containerId, podUid);
+    event.container = found.container;
+    event.pod = found.pod;
+    this.stats.attributed++;
+    return event;
+  }
+
+  private async describe(
+    containerId: string,
+    podUid: string | undefined,
+  ): Promise<{ container: ContainerRef; pod: PodRef | Unknown }> {
+    let details: Awaited<ReturnType<ContainerDirectory['get']>>;
+    try {
+      details = await this.directory.get(containerId);
+    } catch {
+      this.stats.inspectFailures++;
+    }
+    if (details)
+      return { container: containerRefOf(details), pod: details.pod };
+    this.stats.runtimeUnknown++;
+    return {
+      container: {
+        id: containerId,
+        name: UNKNOWN,
+        image: UNKNOWN,
+        privileged: UNKNOWN,
+      },
+      pod: podUid
+        ? { namespace: UNKNOWN, name: UNKNOWN, uid: podUid, labels: {} }
+        : UNKNOWN,
+    };
+  }
+
+  private async cgroupOf(
+    pid: number,
+    ppid: number,
+  ): Promise<string | undefined> {
+    for (const candidate of [pid, ppid]) {
+      if (candidate <= 0) continue;
+      const live = await readFile(
+        join(this.procRoot, String(candidate), 'cgroup'),
+        'utf8',
+      ).catch(() => undefined);
+      if (live !== undefined) return live;
+      const remembered = this.tree.cgroupOf(candidate);
+      if (remembered !== undefined) return remembered;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,166 @@
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { Agent } from '../agent/agent.js';
+import { type AgentConfig, parseAgentConfig } from '../agent/agent-config.js';
+import {
+  installAgentAuditRules,
+  removeAgentAuditRules,
+} from '../sources/auditd/audit-rules-control.js';
+
+function integer(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+function configFrom(
+  options: Record<string, string | boolean | undefined>,
+): AgentConfig {
+  const input: Record<string, unknown> = {
+    server: options.server,
+    cluster: options.cluster,
+    node: options.node,
+    dataDir: options.dataDir,
+    output: options.output,
+    events: options.events === true,
+    rules: options.rules,
+    auditLog: options.auditLog,
+    auditFromStart: options.auditFromStart === true,
+    audit: options.audit !== false,
+    runtimeSocket: options.runtimeSocket,
+    procRoot: options.procRoot,
+    scanIntervalMs: integer(options.scanInterval as string | undefined),
+    spoolMaxBytes: integer(options.spoolMaxBytes as string | undefined),
+    heartbeatIntervalMs: integer(
+      options.heartbeatInterval as string | undefined,
+    ),
+    syncIntervalMs: integer(options.syncInterval as string | undefined),
+    logLevel: options.logLevel,
+  };
+  for (const key of Object.keys(input))
+    if (input[key] === undefined) delete input[key];
+  return parseAgentConfig(input);
+}
+
+function auditRulesCommand(): Command {
+  const command = new Command('audit-rules').description(
+    'add or delete the kernel audit rules the agent needs (keys vigil and vigil_*)',
+  );
+  command
+    .command('install')
+    .description('add the agent audit rules with auditctl')
+    .action(async () => {
+      const change = await installAgentAuditRules();
+      for (const failed of change.failed) {
+        process.stderr.write(
+          `vigil agent: auditctl ${failed.rule.join(' ')}: ${failed.error}\n`,
+        );
+      }
+      process.stdout.write(`${change.applied.length} audit rules installed\n`);
+      if (change.failed.length > 0) process.exitCode = 1;
+    });
+  command
+    .command('remove')
+    .description('delete every audit rule with the agent keys, and no other')
+    .action(async () => {
+      const change = await removeAgentAuditRules();
+      for (const failed of change.failed) {
+        process.stderr.write(
+          `vigil agent: auditctl ${failed.rule.join(' ')}: ${failed.error}\n`,
+        );
+      }
+      process.stdout.write(`${change.applied.length} audit rules removed\n`);
+      if (change.failed.length > 0) process.exitCode = 1;
+    });
+  return command;
+}
+
+/** `vigil agent`: the node agent, and its audit rule management. */
+export function agentCommand(): Command {
+  const command = new Command('agent')
+    .description(
+      'run the node agent: kernel audit, /proc and container runtime collectors, host rules',
+    )
+    .option(
+      '--server <url>',
+      'server base URL; the token comes from VIGIL_AGENT_TOKEN',
+    )
+    .option(
+      '--cluster <name>',
+      'cluster name that events and alerts carry',
+      'default',
+    )
+    .option('--node <name>', 'node name (default: the host name)')
+    .option(
+      '--data-dir <dir>',
+      'spool and last good rule pack and intel',
+      '/var/lib/vigil-agent',
+    )
+    .option('--output <target>', '`-` prints alerts as JSON lines on stdout')
+    .option('--events', 'with --output -, also print normalized events')
+    .option('--rules <dir>', 'rule pack folder (default: the shipped pack)')
+    .option(
+      '--audit-log <file>',
+      "auditd's log, or - for an audisp plugin stream on stdin",
+      '/var/log/audit/audit.log',
+    )
+    .option(
+      '--audit-from-start',
+      'read the audit log from its start, not its end',
+    )
+    .option(
+      '--no-audit',
+      'do not read kernel audit; scan /proc for connections instead',
+    )
+    .option(
+      '--runtime-socket <path>',
+      'Docker Engine API socket (Docker or Podman)',
+      '/var/run/docker.sock',
+    )
+    .option('--proc-root <dir>', 'the proc file system', '/proc')
+    .option('--scan-interval <ms>', 'milliseconds between /proc scans')
+    .option('--spool-max-bytes <bytes>', 'bytes the alert spool may use')
+    .option('--heartbeat-interval <ms>', 'milliseconds between heartbeats')
+    .option(
+      '--sync-interval <ms>',
+      'milliseconds between rule pack and intel checks',
+    )
+    .option('--log-level <level>', 'pino log level, written to stderr', 'info');
+  command.addCommand(auditRulesCommand());
+
+  command.action(
+    async (options: Record<string, string | boolean | undefined>) => {
+      let config: AgentConfig;
+      try {
+        config = configFrom(options);
+      } catch (error) {
+        process.stderr.write(`vigil agent: ${(error as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const logger = pino(
+        { level: config.logLevel, base: { service: 'vigil-agent' } },
+        pino.destination(2),
+      );
+      const agent = new Agent(
+        config,
+        logger,
+        config.output === '-' ? process.stdout : undefined,
+      );
+
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        await agent.stop();
+        process.exit(0);
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      await agent.start();
+      if (config.audit && config.auditLog === '-') {
+        await agent.readAuditStream(process.stdin);
+        await stop();
+      }
+    },
+  );
+  return command;
+}
