@@ -54,6 +54,8 @@ function evidenceBodyOf(event: VigilEvent): unknown {
       return { process: event.process, network: event.network };
     case 'container':
       return { container: event.container, runtime: event.runtime };
+    case 'flow':
+      return { flow: event.flow };
   }
 }
 

@@ -14,6 +14,11 @@ import {
 } from '../intel/load-intel.js';
 import { scanFiles } from '../scan/scan-files.js';
 import {
+  type AddressInventory,
+  readInventoryFile,
+} from '../sources/flow/address-inventory.js';
+import { FLOW_FORMATS, type FlowFormat } from '../sources/flow/flow-format.js';
+import {
   AUDIT_FORMATS,
   type AuditFormat,
 } from '../sources/k8s-audit/audit-format.js';
@@ -29,7 +34,9 @@ export const EXIT_UNREADABLE_FILE = 2;
 
 interface ScanCommandOptions {
   format: 'table' | 'json';
-  inputFormat: AuditFormat;
+  inputFormat: AuditFormat | FlowFormat;
+  inventory?: string;
+  flowFields?: string;
   cluster?: string;
   minSeverity: Severity;
   failOn?: Severity;
@@ -52,10 +59,12 @@ const severityChoices = [...SEVERITIES];
 /** `vigil scan FILE…`: run the rules over archived audit logs. */
 export function scanCommand(): Command {
   return new Command('scan')
-    .description('run the rule pack over audit log files and print alerts')
+    .description(
+      'run the rule pack over audit and flow log files and print alerts',
+    )
     .argument(
       '<files...>',
-      'audit log files (.gz is read directly; - is stdin)',
+      'audit or flow log files (.gz is read directly; - is stdin)',
     )
     .addOption(
       new Option('--format <format>', 'output format')
@@ -64,8 +73,18 @@ export function scanCommand(): Command {
     )
     .addOption(
       new Option('--input-format <format>', 'input format of every file')
-        .choices([...AUDIT_FORMATS])
+        .choices([...AUDIT_FORMATS, ...FLOW_FORMATS])
         .default('auto'),
+    )
+    .option(
+      '--inventory <file>',
+      "JSON map of the cluster's addresses to nodes and pods, to name " +
+        'them in flow log alerts',
+    )
+    .option(
+      '--flow-fields <fields>',
+      'field names of AWS VPC flow logs in a custom format without a ' +
+        'header line, separated by spaces or commas',
     )
     .option(
       '--cluster <name>',
@@ -121,6 +140,23 @@ async function runScan(files: string[], options: ScanCommandOptions) {
     process.exitCode = EXIT_UNREADABLE_FILE;
     return;
   }
+  let inventory: AddressInventory | undefined;
+  try {
+    inventory = options.inventory
+      ? readInventoryFile(options.inventory)
+      : undefined;
+  } catch (error) {
+    process.stderr.write(
+      `vigil: cannot read ${safeText(options.inventory ?? '')}: ${safeText((error as Error).message)}\n`,
+    );
+    process.exitCode = EXIT_UNREADABLE_FILE;
+    return;
+  }
+  const flowFormat = (FLOW_FORMATS as readonly string[]).includes(
+    options.inputFormat,
+  )
+    ? (options.inputFormat as FlowFormat)
+    : undefined;
   const minimum = severityRank(options.minSeverity);
   const alerts: Alert[] = [];
   const progress =
@@ -131,7 +167,10 @@ async function runScan(files: string[], options: ScanCommandOptions) {
   const summary = await scanFiles(files, {
     pack,
     intel,
-    format: options.inputFormat,
+    format: flowFormat ? undefined : (options.inputFormat as AuditFormat),
+    flowFormat,
+    inventory,
+    awsFields: options.flowFields?.split(/[\s,]+/).filter(Boolean),
     defaultCluster: options.cluster,
     onDiagnostic(diagnostic) {
       progress?.clear();

@@ -3,7 +3,12 @@ import type {
   ContainerEntity,
   ResourceEntity,
 } from '../alerts/alert.js';
-import type { AuditRecord, HostEvent, VigilEvent } from '../sources/event.js';
+import type {
+  AuditRecord,
+  FlowEvent,
+  HostEvent,
+  VigilEvent,
+} from '../sources/event.js';
 import type { EventContext } from './event-context.js';
 import { isObject } from './views/object-after.js';
 
@@ -135,6 +140,22 @@ function hostEntities(event: HostEvent): AlertEntities {
 }
 
 /**
+ * A flow involves both of its addresses, so `sourceIPs` holds both,
+ * source first; rules that aggregate by it fold repeats of one pair.
+ */
+function flowEntities(event: FlowEvent): AlertEntities {
+  const { srcAddress, dstAddress } = event.flow;
+  const entities: AlertEntities = {
+    sourceIPs: unique([bounded(srcAddress), bounded(dstAddress)]),
+  };
+  if (event.pod !== 'unknown') {
+    entities.namespace = text(event.pod.namespace);
+    entities.pod = text(event.pod.name);
+  }
+  return entities;
+}
+
+/**
  * Build the entities of an alert from the event that raised it and the
  * items its condition captured. Strings are cut to MAX_ENTITY_STRING and
  * lists to MAX_ENTITY_ITEMS, because every value may come from an
@@ -147,7 +168,9 @@ export function entitiesOf(
   const entities =
     event.kind === 'k8s-audit'
       ? auditEntities(event.audit, context)
-      : hostEntities(event);
+      : event.kind === 'flow'
+        ? flowEntities(event)
+        : hostEntities(event);
   if (event.node !== 'unknown') entities.node = bounded(event.node);
 
   const details: Record<string, string[]> = {};

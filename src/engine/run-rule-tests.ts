@@ -2,6 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Alert } from '../alerts/alert.js';
 import { buildTestIntel } from '../intel/build-test-intel.js';
 import type { VigilEvent } from '../sources/event.js';
+import {
+  buildTestFlowEvent,
+  isTestFlowEvent,
+} from '../sources/flow/test-flow-event.js';
 import type { CompiledRule } from './compile-rule.js';
 import { Engine } from './engine.js';
 import type { RulePack } from './load-rules.js';
@@ -53,6 +57,9 @@ export function testEventsOf(
   index: number,
   normalize: TestEventNormalizer,
 ): VigilEvent[] {
+  if (isTestFlowEvent(raw)) {
+    return [buildTestFlowEvent(raw as Record<string, unknown>, id, index)];
+  }
   if (isTestHostEvent(raw)) {
     return [buildTestHostEvent(raw as Record<string, unknown>, id, index)];
   }

@@ -11,6 +11,11 @@ import {
 } from '../sources/k8s-audit/audit-read-stats.js';
 import type { AuditDiagnostic } from '../sources/k8s-audit/audit-value-handler.js';
 import { readAuditBatches } from '../sources/k8s-audit/read-audit-file.js';
+import {
+  type FlowScanOptions,
+  flowFormatOf,
+  scanFlowFile,
+} from './scan-flow-file.js';
 
 /** Requests remembered to count each once across its audit stages. */
 const MAX_REMEMBERED_REQUESTS = 100_000;
@@ -22,7 +27,7 @@ const EXPIRE_EVERY = 10_000;
  */
 const DISORDER_TOLERANCE_MS = 5 * 60_000;
 
-export interface ScanOptions {
+export interface ScanOptions extends FlowScanOptions {
   pack: RulePack;
   intel?: IntelLookup;
   format?: AuditFormat;
@@ -136,6 +141,20 @@ export async function scanFiles(
   let latestMs = 0;
 
   for (const file of files) {
+    const auditFormatGiven =
+      options.format !== undefined && options.format !== 'auto';
+    const flowFormat = await flowFormatOf(file, options, auditFormatGiven);
+    if (flowFormat) {
+      try {
+        const counts = await scanFlowFile(file, flowFormat, engine, options);
+        summary.records += counts.records;
+        addCounts(summary.skipped, counts.skipped);
+      } catch (error) {
+        summary.unreadableFiles++;
+        options.onFileError?.(file, error as Error);
+      }
+      continue;
+    }
     const stats = createAuditReadStats();
     let fileBytesRead = 0;
     const batches = readAuditBatches(file, {

@@ -155,13 +155,49 @@ export interface ContainerEvent extends EventBase {
   };
 }
 
-/** Every normalized event. The flow kind joins this union. */
+/** Which cloud flow log a flow came from. */
+export type FlowProvider = 'azure-nsg' | 'azure-vnet' | 'aws-vpc' | 'gcp-vpc';
+
+/**
+ * One network flow as a cloud flow log records it: who sent to whom, what
+ * the network did with it, and how much went across. The source is the
+ * side the log names as source; `local` says which side belongs to the
+ * watched network, where the log or an inventory tells.
+ */
+export interface FlowEvent extends EventBase {
+  kind: 'flow';
+  flow: {
+    provider: FlowProvider;
+    srcAddress: string;
+    dstAddress: string;
+    /** 0 where the protocol has no ports (ICMP) or the log omits them. */
+    srcPort: number;
+    dstPort: number;
+    protocol: 'tcp' | 'udp' | 'icmp' | 'other';
+    /** The IANA protocol number; 0 where the log gives only a name. */
+    protocolNumber: number;
+    action: 'allow' | 'deny' | Unknown;
+    direction: 'inbound' | 'outbound' | Unknown;
+    /** Which side is the watched network's own address. */
+    local: 'source' | 'destination' | Unknown;
+    /** Bytes and packets in both directions, where the log counts them. */
+    bytes?: number;
+    packets?: number;
+    /** The resource that logged it: NSG, network interface, VM or subnet. */
+    resource: string;
+    /** The security rule that decided, where the log names it. */
+    rule?: string;
+  };
+}
+
+/** Every normalized event. */
 export type VigilEvent =
   | K8sAuditEvent
   | ProcessEvent
   | FileEvent
   | NetworkEvent
-  | ContainerEvent;
+  | ContainerEvent
+  | FlowEvent;
 
 /** Events that a node's agent produces. */
 export type HostEvent =

@@ -2,9 +2,7 @@ import type { ProcessInfo, VigilEvent } from '../../sources/event.js';
 import type { ViewFunction } from './view-registry.js';
 
 function processOf(event: VigilEvent): ProcessInfo | undefined {
-  return event.kind === 'k8s-audit' || event.kind === 'container'
-    ? undefined
-    : event.process;
+  return 'process' in event ? event.process : undefined;
 }
 
 function basename(path: string): string {

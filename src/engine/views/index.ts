@@ -1,4 +1,5 @@
 import { csrSubjectView } from './csr-subject.js';
+import { FLOW_ENDPOINTS_VIEW } from './flow-views.js';
 import { HOST_NAMESPACES_VIEW } from './host-namespaces.js';
 import { HOST_VIEWS } from './host-views.js';
 import { K8S_VIEWS } from './k8s-views.js';
@@ -16,4 +17,5 @@ export const VIEWS: ViewRegistry = new Map([
   SERVICE_PORTS_VIEW,
   POD_LABELS_VIEW,
   HOST_NAMESPACES_VIEW,
+  FLOW_ENDPOINTS_VIEW,
 ]);
