@@ -175,6 +175,31 @@ describe('vigil scan', () => {
     expect(stderr).toContain('0 truncated, 1 repeated');
   });
 
+  it('applies an exceptions file', () => {
+    const exceptions = join(dir, 'exceptions.yaml');
+    writeFileSync(
+      exceptions,
+      [
+        'exceptions:',
+        '  - name: default-namespace-lab',
+        '    rule: K8S_PrivilegedContainer',
+        '    reason: The lab runs privileged pods in default.',
+        '    condition: { field: audit.objectRef.namespace, equals: default }',
+        '',
+      ].join('\n'),
+    );
+    const file = `${fixtures}k8s_audit/create_nginx_pod_privileged.json`;
+    const { stdout } = vigil(
+      'scan',
+      '--format',
+      'json',
+      '--exceptions',
+      exceptions,
+      file,
+    );
+    expect(stdout).toBe('');
+  });
+
   it('names the cluster given with --cluster', () => {
     const file = join(dir, 'cluster.log');
     writeFileSync(file, `${JSON.stringify(privilegedPod('api'))}\n`);

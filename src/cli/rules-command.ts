@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { withExceptionsFile } from '../engine/load-exceptions.js';
 import { loadRulePack } from '../engine/load-rules.js';
 import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import { runRuleTests } from '../engine/run-rule-tests.js';
@@ -16,6 +17,32 @@ export function rulesCommand(): Command {
     '--rules <dir>',
     'rule pack folder (default: the pack shipped with Vigil)',
   ] as const;
+
+  command
+    .command('lint')
+    .description('load and validate the pack and exception files')
+    .option(...rulesOption)
+    .option(
+      '--exceptions <file>',
+      'also validate an exceptions file (repeatable)',
+      (file: string, previous: string[]) => [...previous, file],
+      [] as string[],
+    )
+    .action((options: { rules?: string; exceptions: string[] }) => {
+      let pack = loadRulePack(options.rules ?? defaultRulePackDir());
+      for (const file of options.exceptions) {
+        pack = withExceptionsFile(pack, file);
+      }
+      const lists = pack.lists.size;
+      const exceptions = pack.rules.reduce(
+        (n, r) => n + r.exceptions.length,
+        0,
+      );
+      process.stdout.write(
+        `${pack.rules.length} rules, ${lists} lists and ${exceptions} ` +
+          'exceptions are valid\n',
+      );
+    });
 
   command
     .command('test')

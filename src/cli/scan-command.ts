@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Alert } from '../alerts/alert.js';
+import { withExceptionsFile } from '../engine/load-exceptions.js';
 import { loadRulePack } from '../engine/load-rules.js';
 import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import {
@@ -41,6 +42,7 @@ interface ScanCommandOptions {
   minSeverity: Severity;
   failOn?: Severity;
   rules?: string;
+  exceptions: string[];
   intel: IntelFileSpec[];
   defaultIntel: boolean;
   progress: boolean;
@@ -103,6 +105,12 @@ export function scanCommand(): Command {
     )
     .option('--rules <dir>', 'rule pack folder (default: the shipped pack)')
     .option(
+      '--exceptions <file>',
+      'add the exceptions of a YAML file to the pack (repeatable)',
+      (file: string, previous: string[]) => [...previous, file],
+      [] as string[],
+    )
+    .option(
       '--intel <[category=]file>',
       'add a threat-intelligence feed file (plain list, JSON lines, STIX ' +
         'or MISP); entries without a category get this one, malicious ' +
@@ -121,7 +129,8 @@ export function scanCommand(): Command {
 }
 
 async function runScan(files: string[], options: ScanCommandOptions) {
-  const pack = loadRulePack(options.rules ?? defaultRulePackDir());
+  let pack = loadRulePack(options.rules ?? defaultRulePackDir());
+  for (const file of options.exceptions) pack = withExceptionsFile(pack, file);
   let intel: ReturnType<typeof loadIntel>;
   try {
     intel = loadIntel({

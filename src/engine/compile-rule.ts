@@ -23,6 +23,7 @@ import { RuleError } from './rule-error.js';
 import {
   type Detector,
   parseDuration,
+  type RuleException,
   type RuleFile,
   type RuleScope,
 } from './rule-schema.js';
@@ -105,6 +106,25 @@ function predicateCaptureNames(
   return out;
 }
 
+/**
+ * Compile an exception; it lapses at the end of its `expires` day (UTC).
+ * A bad condition throws a RuleError located below `path`.
+ */
+export function compileException(
+  exception: RuleException,
+  env: ConditionEnvironment,
+  path: ReadonlyArray<string | number>,
+): CompiledException {
+  return {
+    name: exception.name,
+    reason: exception.reason,
+    expiresMs: exception.expires
+      ? Date.parse(`${exception.expires}T23:59:59Z`)
+      : undefined,
+    matches: compileCondition(exception.condition, env, [...path, 'condition']),
+  };
+}
+
 /** Compile a validated rule file; bad values throw a located RuleError. */
 export function compileRule(
   rule: RuleFile,
@@ -112,18 +132,9 @@ export function compileRule(
   env: ConditionEnvironment,
 ): CompiledRule {
   const condition = compileCondition(rule.condition, env, ['condition']);
-  const exceptions = rule.exceptions.map((exception, i) => ({
-    name: exception.name,
-    reason: exception.reason,
-    expiresMs: exception.expires
-      ? Date.parse(`${exception.expires}T23:59:59Z`)
-      : undefined,
-    matches: compileCondition(exception.condition, env, [
-      'exceptions',
-      i,
-      'condition',
-    ]),
-  }));
+  const exceptions = rule.exceptions.map((exception, i) =>
+    compileException(exception, env, ['exceptions', i]),
+  );
 
   const aggregateBy = rule.aggregate.by ?? DEFAULT_AGGREGATE_BY;
   for (const [i, field] of aggregateBy.entries()) {

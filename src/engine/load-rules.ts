@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isNode, LineCounter, type ParsedNode, parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { ConditionEnvironment } from './compile-condition.js';
 import { type CompiledRule, compileRule } from './compile-rule.js';
 import { PREDICATES } from './predicates/index.js';
 import { RuleError } from './rule-error.js';
@@ -32,13 +33,15 @@ const listFileSchema = z.strictObject({
   items: z.array(z.string().min(1)).min(1),
 });
 
-interface ParsedFile {
+/** A parsed YAML file that can tell the line of a value by its path. */
+export interface ParsedFile {
   file: string;
   data: unknown;
   locate(path: ReadonlyArray<string | number>): number;
 }
 
-function parseYamlFile(file: string, displayName: string): ParsedFile {
+/** Parse a YAML file, or throw a RulePackError at the first problem. */
+export function parseYamlFile(file: string, displayName: string): ParsedFile {
   const lineCounter = new LineCounter();
   const text = readFileSync(file, 'utf8');
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
@@ -70,7 +73,11 @@ function yamlFilesUnder(dir: string): string[] {
   return files;
 }
 
-function zodProblem(parsed: ParsedFile, error: z.ZodError): RulePackError {
+/** Turn the first schema problem into a located RulePackError. */
+export function zodProblem(
+  parsed: ParsedFile,
+  error: z.ZodError,
+): RulePackError {
   const [issue] = error.issues;
   if (!issue) return new RulePackError(parsed.file, 1, error.message);
   const where = issue.path.map((p) => (typeof p === 'symbol' ? '' : p));
@@ -124,21 +131,25 @@ export function loadRulePack(dir: string): RulePack {
   return { rules, lists };
 }
 
-function compileLocated(
-  rule: RuleFile,
-  parsed: ParsedFile,
+/** What conditions in files that use these lists can refer to. */
+export function conditionEnvironment(
   lists: ReadonlyMap<string, readonly string[]>,
-): CompiledRule {
+): ConditionEnvironment {
+  return {
+    views: VIEWS,
+    predicates: PREDICATES,
+    list(name) {
+      const items = lists.get(name);
+      if (!items) throw new Error(`unknown list ${JSON.stringify(name)}`);
+      return items;
+    },
+  };
+}
+
+/** Run a compile step, turning a RuleError into a located one. */
+export function located<T>(parsed: ParsedFile, compile: () => T): T {
   try {
-    return compileRule(rule, parsed.file, {
-      views: VIEWS,
-      predicates: PREDICATES,
-      list(name) {
-        const items = lists.get(name);
-        if (!items) throw new Error(`unknown list ${JSON.stringify(name)}`);
-        return items;
-      },
-    });
+    return compile();
   } catch (error) {
     if (error instanceof RuleError) {
       throw new RulePackError(
@@ -149,6 +160,16 @@ function compileLocated(
     }
     throw error;
   }
+}
+
+function compileLocated(
+  rule: RuleFile,
+  parsed: ParsedFile,
+  lists: ReadonlyMap<string, readonly string[]>,
+): CompiledRule {
+  return located(parsed, () =>
+    compileRule(rule, parsed.file, conditionEnvironment(lists)),
+  );
 }
 
 function loadList(
