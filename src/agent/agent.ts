@@ -284,23 +284,28 @@ export class Agent {
   }
 
   private async sync(): Promise<void> {
+    // Each copy is refreshed on its own, so that a failing intelligence
+    // download does not hold back a new rule pack.
+    const pack = await this.refreshCopy(this.pack);
+    const intel = await this.refreshCopy(this.intelCopy);
+    if (intel) this.intel = intel;
+    if (!pack && !intel) return;
+    this.engine.flush();
+    this.engine = this.createEngine(pack ?? this.engine.pack);
+    this.logger.info({ rules: this.ruleCount }, 'rule pack or intel updated');
+  }
+
+  private async refreshCopy<T>(
+    copy: PulledCopy<T> | undefined,
+  ): Promise<T | undefined> {
     try {
-      const pack = await this.pack?.refresh();
-      const intel = await this.intelCopy?.refresh();
-      if (intel) this.intel = intel;
-      if (pack || intel) {
-        this.engine.flush();
-        this.engine = this.createEngine(pack ?? this.engine.pack);
-        this.logger.info(
-          { rules: this.ruleCount },
-          'rule pack or intel updated',
-        );
-      }
+      return await copy?.refresh();
     } catch (error) {
       this.logger.warn(
-        { err: error },
-        'rule pack or intel refresh failed; keeping the last good copy',
+        { err: error, copy: copy?.name },
+        'refresh failed; keeping the last good copy',
       );
+      return undefined;
     }
   }
 

@@ -15,7 +15,7 @@ export class PulledCopy<T> {
     private readonly client: ServerClient,
     private readonly path: string,
     private readonly dir: string,
-    private readonly name: string,
+    readonly name: string,
     private readonly accept: (body: unknown) => T,
   ) {
     mkdirSync(dir, { recursive: true });

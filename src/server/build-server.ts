@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { ServerConfig } from '../config/server-config.js';
+import { registerAgentRoutes } from './agents/agent-routes.js';
 import { ApiError } from './error-codes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerAlertsRoutes } from './routes/alerts-routes.js';
@@ -54,5 +55,6 @@ export async function buildServer(
   await registerUploadsRoute(app, context);
   registerAlertsRoutes(app, context);
   registerClustersRoutes(app, context);
+  await registerAgentRoutes(app, context);
   return app;
 }
