@@ -165,7 +165,7 @@ export function compileRule(
     id: rule.id,
     file,
     meta: rule,
-    scope: rule.on,
+    scope: expandScope(rule.on, env),
     condition,
     exceptions,
     createDetector: rule.detector
@@ -176,6 +176,20 @@ export function compileRule(
     description: template('description'),
     remediation: template('remediation'),
   };
+}
+
+/** Expand `@NAME` entries of `on.commands` into the named list's items. */
+function expandScope(scope: RuleScope, env: ConditionEnvironment): RuleScope {
+  if (!scope.commands) return scope;
+  const commands = scope.commands.flatMap((name, i) => {
+    if (!name.startsWith('@')) return [name];
+    try {
+      return [...env.list(name.slice(1))];
+    } catch (error) {
+      throw new RuleError((error as Error).message, ['on', 'commands', i]);
+    }
+  });
+  return { ...scope, commands };
 }
 
 /** Details that the correlating detectors add to their alerts. */

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessEvent } from '../sources/event.js';
-import type { CompiledRule } from './compile-rule.js';
+import { type CompiledRule, compileRule } from './compile-rule.js';
+import { PREDICATES } from './predicates/index.js';
 import { RuleIndex } from './rule-index.js';
+import { ruleFileSchema } from './rule-schema.js';
 import { buildTestHostEvent } from './test-host-event.js';
+import { VIEWS } from './views/index.js';
 
 function rule(id: string, kind: unknown, commands?: string[]): CompiledRule {
   return { id, scope: { kind, commands } } as unknown as CompiledRule;
@@ -44,6 +47,13 @@ describe('process rule index', () => {
     ).toEqual(['any-process', 'nmap', 'curl']);
   });
 
+  it('compares names without case', () => {
+    expect(ids(processEvent(['/tmp/NMAP', '-sS', 'x']))).toEqual([
+      'any-process',
+      'nmap',
+    ]);
+  });
+
   it('indexes every kind a rule lists', () => {
     const network = buildTestHostEvent({ kind: 'network' }, 'n', 0);
     expect(ids(network)).toEqual(['curl']);
@@ -53,5 +63,35 @@ describe('process rule index', () => {
     const a = index.candidates(processEvent(['nmap', '-p', '22', 'a']));
     const b = index.candidates(processEvent(['nmap', 'b']));
     expect(a).toBe(b);
+  });
+});
+
+describe('on.commands lists', () => {
+  it('expand into the named list', () => {
+    const raw = {
+      id: 'TEST_Tools',
+      title: 't',
+      severity: 'Low',
+      tactics: ['Execution'],
+      version: 1,
+      sources: ['agent'],
+      summary: 's',
+      notes: 'n',
+      falsePositives: 'f',
+      on: { kind: 'process', commands: ['@tools', 'zmap'] },
+      condition: { field: 'commandNames', in: ['@tools'] },
+      description: 'd',
+      remediation: 'r',
+      tests: [
+        { name: 'a', expect: 'alert', event: { kind: 'process' } },
+        { name: 'b', expect: 'none', event: { kind: 'process' } },
+      ],
+    };
+    const compiled = compileRule(ruleFileSchema.parse(raw), 't.yaml', {
+      views: VIEWS,
+      predicates: PREDICATES,
+      list: () => ['nmap', 'masscan'],
+    });
+    expect(compiled.scope.commands).toEqual(['nmap', 'masscan', 'zmap']);
   });
 });

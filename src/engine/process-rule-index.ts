@@ -8,7 +8,8 @@ const MAX_CACHED_KEYS = 4096;
 /**
  * Indexes process rules by the command names in their `on.commands`. An
  * event meets the rules that name none (the fallback) and those that name
- * one of its `commandNames`, in pack order. Names come from the same
+ * one of its `commandNames`, in pack order. Names compare without case,
+ * so that rules testing names with `ignoreCase` can be indexed too. Names come from the same
  * memoized command list that the views read, so indexing parses an
  * event's shell script once for both.
  */
@@ -26,7 +27,7 @@ export class ProcessRuleIndex {
         this.fallback.push(rule);
         continue;
       }
-      for (const name of names) {
+      for (const name of names.map((n) => n.toLowerCase())) {
         const list = this.byName.get(name) ?? [];
         if (!list.includes(rule)) list.push(rule);
         this.byName.set(name, list);
@@ -36,7 +37,11 @@ export class ProcessRuleIndex {
 
   /** The rules that can match the event, in pack order. */
   candidates(event: ProcessEvent): readonly CompiledRule[] {
-    const names = [...new Set(commandsOf(event).map((c) => c.name))]
+    // Without named rules there is nothing to look up, so skip parsing.
+    if (this.byName.size === 0) return this.fallback;
+    const names = [
+      ...new Set(commandsOf(event).map((c) => c.name.toLowerCase())),
+    ]
       .filter((name) => this.byName.has(name))
       .sort();
     if (names.length === 0) return this.fallback;
