@@ -4,7 +4,7 @@ import type { RulePack } from '../engine/load-rules.js';
 import type { Store } from '../store/store.js';
 import type { IngestService } from './ingest/ingest-service.js';
 import type { ServerMetrics } from './server-metrics.js';
-import type { DetectionWorker } from './worker/detection-worker.js';
+import type { DetectionThread } from './worker/detection-thread.js';
 
 /** What the routes share: configuration, store, metrics and services. */
 export interface ServerContext {
@@ -14,7 +14,7 @@ export interface ServerContext {
   metrics: ServerMetrics;
   logger: Logger;
   ingest: IngestService;
-  worker: DetectionWorker;
+  worker: DetectionThread;
   /** True once shutdown began; new requests get 503. */
   closing: boolean;
 }

@@ -9,7 +9,7 @@ import { buildServer } from './build-server.js';
 import { IngestService } from './ingest/ingest-service.js';
 import type { ServerContext } from './server-context.js';
 import { ServerMetrics } from './server-metrics.js';
-import { DetectionWorker } from './worker/detection-worker.js';
+import { DetectionThread } from './worker/detection-thread.js';
 
 /** Interval between deletions of expired retry keys, in milliseconds. */
 const PRUNE_INTERVAL_MS = 30_000;
@@ -56,11 +56,16 @@ export async function startServer(
 
   const metrics = new ServerMetrics();
   metrics.queueDepth.set(await store.queue.depth());
-  const worker = new DetectionWorker(store, pack, metrics, logger, {
-    batchRows: 64,
-    idleMs: 250,
-    retryMs: 1000,
-  });
+  const worker = new DetectionThread(
+    {
+      database: config.database,
+      dataDir: config.dataDir,
+      rulesDir: config.rulesDir,
+      logLevel: config.logLevel,
+    },
+    metrics,
+    logger,
+  );
   const ingest = new IngestService(store, metrics, {
     maxEventBytes: config.maxEventBytes,
     onQueued: (events) => {
@@ -78,7 +83,7 @@ export async function startServer(
     worker,
     closing: false,
   };
-  worker.start();
+  await worker.start();
 
   const app = await buildServer(context);
   const url = await app.listen({ host: config.host, port: config.port });

@@ -1,21 +1,39 @@
+import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { VigilDatabase } from './schema.js';
 
-/** A normalized event ready to queue: its retry key and its JSON text. */
-export interface QueuedEvent {
+/** One event of a batch that may be queued: its position and retry key. */
+export interface QueueCandidate {
+  /** Position among the batch's normalized events. */
+  index: number;
   /** Audit ID and stage; a second event with the same key is a repeat. */
   key: string;
-  json: string;
+  /** The normalized event as JSON; unused when the batch has a body. */
+  json?: string | undefined;
 }
 
-/** One batch to queue, as the webhook or an upload received it. */
+/**
+ * One batch to queue. A webhook batch keeps its request body, which the
+ * worker normalizes again, because copying the body is cheaper than
+ * serializing every normalized event. Other batches carry event JSON.
+ */
 export interface IngestBatch {
   cluster: string;
   source: string;
   receivedMs: number;
   enrolledMs: number;
-  events: QueuedEvent[];
+  /** Events that passed the enrolment and size checks, by position. */
+  candidates: QueueCandidate[];
+  /** Normalized events in the body, candidates or not. */
+  total: number;
+  /** The webhook's request body, when the batch came as one. */
+  body?: string | undefined;
 }
+
+/** What the queue holds for a batch, as the worker reads it. */
+export type QueuePayload =
+  | { format: 'events'; events: string }
+  | { format: 'k8s-audit-body'; body: string; skip: ReadonlySet<number> };
 
 /** A queued batch as the detection worker reads it. */
 export interface QueueRow {
@@ -25,8 +43,7 @@ export interface QueueRow {
   receivedMs: number;
   enrolledMs: number;
   eventCount: number;
-  /** A JSON array of normalized events. */
-  events: string;
+  payload: QueuePayload;
 }
 
 /** What queuing a batch did. */
@@ -46,30 +63,62 @@ const INSERT_CHUNK = 1000;
  * together.
  */
 export class IngestQueue {
-  constructor(private readonly db: Kysely<VigilDatabase>) {}
+  private readonly fastPath: SqliteStatements | undefined;
 
-  /** Queues the events whose keys are new; counts the others. */
+  /**
+   * With `sqlite`, the connection under `db`, keys are inserted through
+   * prepared statements: building a 400-row insert through Kysely for
+   * every webhook batch costs more than the inserts. Statements on the
+   * same connection join the transaction that Kysely opened.
+   */
+  constructor(
+    private readonly db: Kysely<VigilDatabase>,
+    sqlite?: SqliteDatabase.Database,
+  ) {
+    this.fastPath = sqlite ? sqliteStatements(sqlite) : undefined;
+  }
+
+  /** Queues the candidates whose keys are new; counts the others. */
   async enqueue(batch: IngestBatch): Promise<EnqueueResult> {
-    const fresh = await this.markSeen(batch);
-    if (fresh.length === 0) {
-      return { queued: 0, duplicates: batch.events.length };
-    }
+    const kept = await this.markSeen(batch);
+    const duplicates = batch.candidates.length - kept.length;
+    if (kept.length === 0) return { queued: 0, duplicates };
 
-    await this.db
-      .insertInto('ingest_queue')
-      .values({
-        cluster: batch.cluster,
-        source: batch.source,
-        received_ms: batch.receivedMs,
-        enrolled_ms: batch.enrolledMs,
-        event_count: fresh.length,
-        events: `[${fresh.map((event) => event.json).join(',')}]`,
-      })
-      .execute();
-    return {
-      queued: fresh.length,
-      duplicates: batch.events.length - fresh.length,
+    const row = {
+      cluster: batch.cluster,
+      source: batch.source,
+      received_ms: batch.receivedMs,
+      enrolled_ms: batch.enrolledMs,
+      event_count: kept.length,
     };
+    if (batch.body === undefined) {
+      const events = `[${kept.map((event) => event.json).join(',')}]`;
+      await this.db
+        .insertInto('ingest_queue')
+        .values({
+          ...row,
+          payload_format: 'events',
+          payload: events,
+          skip: '[]',
+        })
+        .execute();
+    } else {
+      const keptIndexes = new Set(kept.map((event) => event.index));
+      const skip: number[] = [];
+      for (let i = 0; i < batch.total; i++) {
+        if (!keptIndexes.has(i)) skip.push(i);
+      }
+      await this.db
+        .insertInto('ingest_queue')
+        .values({
+          ...row,
+          payload_format: 'k8s-audit-body',
+          payload: batch.body,
+          skip: JSON.stringify(skip),
+        })
+        .execute();
+    }
+    return { queued: kept.length, duplicates };
   }
 
   /** Returns up to `limit` of the oldest queued batches. */
@@ -87,7 +136,14 @@ export class IngestQueue {
       receivedMs: row.received_ms,
       enrolledMs: row.enrolled_ms,
       eventCount: row.event_count,
-      events: row.events,
+      payload:
+        row.payload_format === 'events'
+          ? { format: 'events', events: row.payload }
+          : {
+              format: 'k8s-audit-body',
+              body: row.payload,
+              skip: new Set(JSON.parse(row.skip) as number[]),
+            },
     }));
   }
 
@@ -118,16 +174,27 @@ export class IngestQueue {
   }
 
   /**
-   * Inserts the batch's keys, skipping those already stored; returns the
-   * events whose keys were new. Repeats inside the batch count once.
+   * Inserts the candidates' keys, skipping those already stored; returns
+   * the candidates whose keys were new. Repeats inside the batch count
+   * once: the first is kept.
    */
-  private async markSeen(batch: IngestBatch): Promise<QueuedEvent[]> {
-    const unique = new Map<string, QueuedEvent>();
-    for (const event of batch.events) {
-      if (!unique.has(event.key)) unique.set(event.key, event);
+  private async markSeen(batch: IngestBatch): Promise<QueueCandidate[]> {
+    const first = new Map<string, QueueCandidate>();
+    for (const candidate of batch.candidates) {
+      if (!first.has(candidate.key)) first.set(candidate.key, candidate);
     }
 
-    const keys = [...unique.keys()];
+    const keys = [...first.keys()];
+    if (this.fastPath) {
+      const { insertSeen } = this.fastPath;
+      return keys
+        .filter(
+          (key) =>
+            insertSeen.run(batch.cluster, key, batch.receivedMs).changes > 0,
+        )
+        .map((key) => first.get(key) as QueueCandidate);
+    }
+
     const fresh = new Set<string>();
     for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
       const rows = keys.slice(i, i + INSERT_CHUNK).map((key) => ({
@@ -145,6 +212,26 @@ export class IngestQueue {
     }
     return keys
       .filter((key) => fresh.has(key))
-      .map((key) => unique.get(key) as QueuedEvent);
+      .map((key) => first.get(key) as QueueCandidate);
   }
+}
+
+/** Prepared statements of the SQLite fast path. */
+interface SqliteStatements {
+  insertSeen: SqliteDatabase.Statement<[string, string, number]>;
+}
+
+const statements = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
+
+function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStatements {
+  let prepared = statements.get(sqlite);
+  if (!prepared) {
+    prepared = {
+      insertSeen: sqlite.prepare(
+        'insert into ingest_seen (cluster, event_key, seen_ms) values (?, ?, ?) on conflict do nothing',
+      ),
+    };
+    statements.set(sqlite, prepared);
+  }
+  return prepared;
 }

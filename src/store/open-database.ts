@@ -20,6 +20,8 @@ export interface DatabaseLocation {
 export interface OpenDatabase {
   db: Kysely<VigilDatabase>;
   dialect: StoreDialect;
+  /** The SQLite connection under `db`, for the ingest fast path. */
+  sqlite?: SqliteDatabase.Database | undefined;
 }
 
 /** PostgreSQL's type id of int8, the type of bigint columns and count(). */
@@ -42,7 +44,7 @@ export function openDatabase(location: DatabaseLocation): OpenDatabase {
   const db = new Kysely<VigilDatabase>({
     dialect: new SqliteDialect({ database: file }),
   });
-  return { db, dialect: 'sqlite' };
+  return { db, dialect: 'sqlite', sqlite: file };
 }
 
 function openPostgres(connectionString: string): OpenDatabase {

@@ -38,8 +38,12 @@ export interface IngestQueueTable {
   received_ms: number;
   enrolled_ms: number;
   event_count: number;
-  /** A JSON array of normalized events. */
-  events: string;
+  /** `events` (a JSON array of normalized events) or `k8s-audit-body`. */
+  payload_format: string;
+  /** The normalized events, or the webhook's request body as received. */
+  payload: string;
+  /** A JSON array of positions, among the body's events, not to detect on. */
+  skip: string;
 }
 
 /** An event key (audit ID and stage) seen recently, to drop retries. */

@@ -90,7 +90,12 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       source: 'k8s-audit',
       receivedMs: 10_000,
       enrolledMs: 1000,
-      events: keys.map((key) => ({ key, json: JSON.stringify({ key }) })),
+      total: keys.length,
+      candidates: keys.map((key, index) => ({
+        index,
+        key,
+        json: JSON.stringify({ key }),
+      })),
     });
     const first = await store.transaction((tx) =>
       tx.queue.enqueue(batch(['a', 'b', 'b'])),
@@ -105,10 +110,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
 
     expect(await store.queue.depth()).toBe(3);
     const rows = await store.queue.next(10);
-    expect(rows.map((row) => JSON.parse(row.events))).toEqual([
-      [{ key: 'a' }, { key: 'b' }],
-      [{ key: 'c' }],
-    ]);
+    expect(
+      rows.map((row) =>
+        row.payload.format === 'events' ? JSON.parse(row.payload.events) : [],
+      ),
+    ).toEqual([[{ key: 'a' }, { key: 'b' }], [{ key: 'c' }]]);
     await store.queue.remove(rows.map((row) => row.id));
     expect(await store.queue.depth()).toBe(0);
 
@@ -117,6 +123,32 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       queued: 1,
       duplicates: 0,
     });
+    await store.queue.remove((await store.queue.next(10)).map((r) => r.id));
+  });
+
+  it('queue keeps a body with skipped positions', async () => {
+    const result = await store.queue.enqueue({
+      cluster: 'prod',
+      source: 'k8s-audit',
+      receivedMs: 20_000,
+      enrolledMs: 1000,
+      total: 4,
+      candidates: [
+        { index: 0, key: 'body-a' },
+        { index: 2, key: 'body-b' },
+        { index: 3, key: 'body-a' },
+      ],
+      body: '{"kind":"EventList","items":[]}',
+    });
+    expect(result).toEqual({ queued: 2, duplicates: 1 });
+    const [row] = await store.queue.next(10);
+    expect(row?.eventCount).toBe(2);
+    expect(row?.payload).toEqual({
+      format: 'k8s-audit-body',
+      body: '{"kind":"EventList","items":[]}',
+      skip: new Set([1, 3]),
+    });
+    await store.queue.remove(row ? [row.id] : []);
   });
 
   it('alerts join an open window and merge evidence', async () => {

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { AdminTokenStore } from './admin-token-store.js';
 import { AlertStore } from './alert-store.js';
@@ -17,10 +18,13 @@ export class StoreTables {
   readonly alerts: AlertStore;
   readonly sources: SourceActivityStore;
 
-  constructor(readonly db: Kysely<VigilDatabase>) {
+  constructor(
+    readonly db: Kysely<VigilDatabase>,
+    sqlite?: SqliteDatabase.Database,
+  ) {
     this.clusters = new ClusterStore(db);
     this.adminTokens = new AdminTokenStore(db);
-    this.queue = new IngestQueue(db);
+    this.queue = new IngestQueue(db, sqlite);
     this.alerts = new AlertStore(db);
     this.sources = new SourceActivityStore(db);
   }
@@ -34,25 +38,28 @@ export class Store extends StoreTables {
   private constructor(
     db: Kysely<VigilDatabase>,
     readonly dialect: StoreDialect,
+    private readonly sqlite: SqliteDatabase.Database | undefined,
   ) {
-    super(db);
+    super(db, sqlite);
   }
 
   /** Opens the database and applies pending migrations. */
   static async open(location: DatabaseLocation): Promise<Store> {
-    const { db, dialect } = openDatabase(location);
+    const { db, dialect, sqlite } = openDatabase(location);
     try {
       await migrateToLatest(db, dialect);
     } catch (error) {
       await db.destroy();
       throw error;
     }
-    return new Store(db, dialect);
+    return new Store(db, dialect, sqlite);
   }
 
   /** Runs `work` in one transaction; it commits when `work` resolves. */
   transaction<T>(work: (tables: StoreTables) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new StoreTables(tx)));
+    return this.db
+      .transaction()
+      .execute((tx) => work(new StoreTables(tx, this.sqlite)));
   }
 
   /** Checks that the database answers a query. */

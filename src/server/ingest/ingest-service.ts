@@ -32,26 +32,34 @@ export class IngestService {
     private readonly options: IngestOptions,
   ) {}
 
-  /** Queues the events of one batch from `cluster`'s `source`. */
+  /**
+   * Queues the events of one batch from `cluster`'s `source`. With
+   * `body`, the webhook's request body is queued for the worker to
+   * normalize again; `events` must then be exactly what normalizing it
+   * with the cluster as default produces.
+   */
   async ingest(
     cluster: Cluster,
     source: string,
     events: readonly K8sAuditEvent[],
     receivedMs: number,
+    body?: string,
   ): Promise<IngestResult> {
-    const prepared = prepareEvents(
-      events,
-      cluster.name,
-      cluster.enrolledMs,
-      this.options.maxEventBytes,
-    );
+    const prepared = prepareEvents(events, {
+      cluster: cluster.name,
+      enrolledMs: cluster.enrolledMs,
+      maxEventBytes: this.options.maxEventBytes,
+      bodyBytes: body === undefined ? undefined : Buffer.byteLength(body),
+    });
     const outcome = await this.store.transaction(async (tx) => {
       const queued = await tx.queue.enqueue({
         cluster: cluster.name,
         source,
         receivedMs,
         enrolledMs: cluster.enrolledMs,
-        events: prepared.events,
+        candidates: prepared.candidates,
+        total: events.length,
+        body,
       });
       if (events.length > 0) {
         await tx.sources.record(

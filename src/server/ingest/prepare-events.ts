@@ -1,51 +1,71 @@
 import type { K8sAuditEvent } from '../../sources/event.js';
-import type { QueuedEvent } from '../../store/ingest-queue.js';
+import type { QueueCandidate } from '../../store/ingest-queue.js';
 
-/** Normalized events sorted into what is queued and what is counted. */
+/** Normalized events sorted into queue candidates and counted drops. */
 export interface PreparedEvents {
-  events: QueuedEvent[];
+  candidates: QueueCandidate[];
   /** Events from before the cluster's enrolment time. */
   beforeEnrolment: number;
   /** Events whose JSON exceeds the per-event limit. */
   tooLarge: number;
 }
 
+/** Settings of `prepareEvents`. */
+export interface PrepareOptions {
+  cluster: string;
+  enrolledMs: number;
+  maxEventBytes: number;
+  /**
+   * Size of the request body the events came in, when it is queued as
+   * is. An event is never larger than its body, so events are measured
+   * only when the body exceeds the limit; without a body each event is
+   * serialized for the queue, and measured, anyway.
+   */
+  bodyBytes?: number | undefined;
+}
+
 /**
  * Attributes events to the authenticated cluster, whatever cluster the
- * body names, and serializes them for the queue. Events before the
- * enrolment time and events larger than `maxEventBytes` are counted and
- * left out.
+ * body names, and picks the ones to queue. Events before the enrolment
+ * time and events larger than `maxEventBytes` are counted and left out.
  */
 export function prepareEvents(
   events: readonly K8sAuditEvent[],
-  cluster: string,
-  enrolledMs: number,
-  maxEventBytes: number,
+  options: PrepareOptions,
 ): PreparedEvents {
   const prepared: PreparedEvents = {
-    events: [],
+    candidates: [],
     beforeEnrolment: 0,
     tooLarge: 0,
   };
-  for (const event of events) {
-    if (event.timeMs < enrolledMs) {
+  const withBody = options.bodyBytes !== undefined;
+  const measure =
+    !withBody || (options.bodyBytes as number) > options.maxEventBytes;
+  const max = options.maxEventBytes;
+
+  for (const [index, event] of events.entries()) {
+    if (event.timeMs < options.enrolledMs) {
       prepared.beforeEnrolment++;
       continue;
     }
 
-    event.cluster = cluster;
-    const json = JSON.stringify(event);
-    // UTF-16 length bounds the UTF-8 size from below, and is exact for the
-    // ASCII that audit events mostly are; Buffer.byteLength only when close.
+    event.cluster = options.cluster;
+    const json = measure ? JSON.stringify(event) : undefined;
+    // UTF-16 length bounds UTF-8 size from below and is exact for ASCII,
+    // so Buffer.byteLength runs only near the limit.
     if (
-      json.length > maxEventBytes ||
-      (json.length * 3 > maxEventBytes &&
-        Buffer.byteLength(json, 'utf8') > maxEventBytes)
+      json !== undefined &&
+      (json.length > max ||
+        (json.length * 3 > max && Buffer.byteLength(json, 'utf8') > max))
     ) {
       prepared.tooLarge++;
       continue;
     }
-    prepared.events.push({ key: eventKey(event), json });
+    prepared.candidates.push({
+      index,
+      key: eventKey(event),
+      json: withBody ? undefined : json,
+    });
   }
   return prepared;
 }

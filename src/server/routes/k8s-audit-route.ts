@@ -61,9 +61,10 @@ export async function registerK8sAuditRoute(
       async (request) => {
         const receivedMs = Date.now();
         const cluster = clusters.get(request) as Cluster;
+        const body = String(request.body ?? '');
         let value: unknown;
         try {
-          value = JSON.parse(String(request.body ?? ''));
+          value = JSON.parse(body);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           throw new ApiError('REQUEST_INVALID_JSON', { reason });
@@ -92,6 +93,7 @@ export async function registerK8sAuditRoute(
             SOURCE,
             out.events,
             receivedMs,
+            body,
           );
         } catch (error) {
           context.logger.error(

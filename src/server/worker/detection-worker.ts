@@ -7,8 +7,13 @@ import type { K8sAuditEvent } from '../../sources/event.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
-import type { ServerMetrics } from '../server-metrics.js';
+import {
+  addCount,
+  emptyDelta,
+  type MetricsDelta,
+} from './detection-metrics.js';
 import { persistAlert, type TrackedAlert } from './persist-alerts.js';
+import { queuedEvents } from './queued-events.js';
 
 /** Settings of the detection worker. */
 export interface DetectionWorkerOptions {
@@ -43,14 +48,16 @@ export class DetectionWorker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private watermarkMs = 0;
+  private delta: MetricsDelta = emptyDelta();
   private engineBeforeEnrolment = 0;
 
   constructor(
     private readonly store: Store,
     private readonly pack: RulePack,
-    private readonly metrics: ServerMetrics,
     private readonly logger: Logger,
     private readonly options: DetectionWorkerOptions,
+    /** Receives the counts of each commit, for the server's metrics. */
+    private readonly report: (delta: MetricsDelta) => void,
   ) {
     this.rules = new Map(pack.rules.map((rule) => [rule.id, rule]));
     this.engine = this.createEngine();
@@ -164,9 +171,9 @@ export class DetectionWorker {
     this.enrolled.set(row.cluster, row.enrolledMs);
     let events: K8sAuditEvent[];
     try {
-      events = JSON.parse(row.events);
+      events = queuedEvents(row);
     } catch (error) {
-      this.metrics.eventsDropped.inc({ reason: 'invalid-queue-row' });
+      addCount(this.delta.dropped, 'invalid-queue-row', row.eventCount);
       this.logger.error(
         { err: error, batchId: row.id },
         'queued batch unreadable',
@@ -180,7 +187,7 @@ export class DetectionWorker {
       try {
         alerts = this.engine.process(event);
       } catch (error) {
-        this.metrics.eventsDropped.inc({ reason: 'engine-error' });
+        addCount(this.delta.dropped, 'engine-error');
         this.logEngineError(error, row.cluster, event.id);
         continue;
       }
@@ -207,15 +214,14 @@ export class DetectionWorker {
     for (const id of this.closed) this.tracked.delete(id);
     this.closed.clear();
 
+    const delta = this.delta;
     const committedMs = Date.now();
     for (const { alert, receivedMs } of touched.values()) {
-      this.metrics.receiptToAlert.observe((committedMs - receivedMs) / 1000);
-      if (!created.includes(alert)) {
-        this.metrics.alertRepeats.inc({ alert_type: alert.alertType });
-      }
+      delta.latencies.push((committedMs - receivedMs) / 1000);
+      if (!created.includes(alert)) addCount(delta.repeated, alert.alertType);
     }
     for (const alert of created) {
-      this.metrics.alerts.inc({ alert_type: alert.alertType });
+      addCount(delta.created, alert.alertType);
       this.logger.info(
         {
           alertId: alert.id,
@@ -226,19 +232,18 @@ export class DetectionWorker {
       );
     }
 
-    let events = 0;
-    for (const row of rows) events += row.eventCount;
-    this.metrics.queueDepth.dec(events);
-    const skipped =
-      this.engine.stats.beforeEnrolment - this.engineBeforeEnrolment;
-    this.engineBeforeEnrolment = this.engine.stats.beforeEnrolment;
-    if (skipped > 0) {
-      this.metrics.eventsSkipped.inc({ reason: 'before-enrolment' }, skipped);
-    }
+    for (const row of rows) delta.detected += row.eventCount;
+    const before = this.engine.stats.beforeEnrolment;
+    const skipped = before - this.engineBeforeEnrolment;
+    this.engineBeforeEnrolment = before;
+    if (skipped > 0) addCount(delta.skipped, 'before-enrolment', skipped);
+    this.delta = emptyDelta();
+    this.report(delta);
   }
 
   private resetEngine(): void {
     this.engine = this.createEngine();
+    this.delta = emptyDelta();
     this.engineBeforeEnrolment = 0;
     this.tracked.clear();
     this.closed.clear();

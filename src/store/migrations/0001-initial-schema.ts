@@ -37,7 +37,9 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('received_ms', 'bigint', (c) => c.notNull())
         .addColumn('enrolled_ms', 'bigint', (c) => c.notNull())
         .addColumn('event_count', 'integer', (c) => c.notNull())
-        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('payload_format', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('skip', 'text', (c) => c.notNull())
         .execute();
 
       await db.schema

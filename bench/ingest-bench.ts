@@ -1,0 +1,256 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadRulePack } from '../src/engine/load-rules.js';
+import { defaultRulePackDir } from '../src/engine/rule-pack-dir.js';
+import { scanFiles } from '../src/scan/scan-files.js';
+import { mixedEvent } from './generate-audit-log.js';
+
+/**
+ * Ingest benchmark. In one run, on loopback:
+ *
+ * 1. times `vigil scan`'s pipeline (scanFiles) over a generated log;
+ * 2. posts the same events to a `vigil serve` child process as the API
+ *    server's batch webhook would (EventList bodies of 400 events, the
+ *    kube-apiserver default batch size), with autocannon, and times both
+ *    the acknowledgements and the drain of the detection queue;
+ * 3. posts fresh events at a fixed 10,000 events/s and reads the
+ *    receipt-to-stored-alert latency histogram from /metrics.
+ *
+ *   node dist/bench/ingest-bench.js [--events 200000] [--rate 10000]
+ *     [--seconds 10] [--output FILE] [--profile DIR]
+ *
+ * `--profile DIR` writes a V8 CPU profile of the server into DIR.
+ */
+
+const BATCH = 400;
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** Serializes `count` generated events stamped from `startMs` on. */
+function eventLines(first: number, count: number, startMs: number): string[] {
+  const lines: string[] = [];
+  for (let n = first; n < first + count; n++) {
+    const event = mixedEvent(n) as Record<string, unknown>;
+    // 10 events per millisecond keep the order and stay after enrolment.
+    const time = new Date(startMs + Math.floor((n - first) / 10)).toISOString();
+    event.requestReceivedTimestamp = time;
+    event.stageTimestamp = time;
+    lines.push(JSON.stringify(event));
+  }
+  return lines;
+}
+
+function batches(lines: string[]): string[] {
+  const bodies: string[] = [];
+  for (let i = 0; i < lines.length; i += BATCH) {
+    const items = lines.slice(i, i + BATCH).join(',');
+    bodies.push(
+      `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[${items}]}`,
+    );
+  }
+  return bodies;
+}
+
+async function scanRate(file: string, events: number): Promise<number> {
+  const pack = loadRulePack(defaultRulePackDir());
+  const started = performance.now();
+  await scanFiles([file], { pack, onAlert: () => {} });
+  return events / ((performance.now() - started) / 1000);
+}
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startServer(
+  dataDir: string,
+  profileDir: string | undefined,
+): Promise<Server> {
+  const profile = profileDir
+    ? ['--cpu-prof', '--cpu-prof-dir', profileDir]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, CLI, 'serve', '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, VIGIL_ADMIN_TOKEN: ADMIN_TOKEN },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http[^"]+)","msg":"server listening"/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`server exited with ${code}`)),
+    );
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function metrics(url: string): Promise<string> {
+  const response = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  return response.text();
+}
+
+function metricValue(text: string, name: string): number {
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** Cumulative bucket counts of the latency histogram, by upper bound. */
+function latencyBuckets(text: string): Map<string, number> {
+  const buckets = new Map<string, number>();
+  const pattern =
+    /^vigil_receipt_to_alert_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm;
+  for (const match of text.matchAll(pattern)) {
+    buckets.set(match[1] as string, Number(match[2]));
+  }
+  return buckets;
+}
+
+/** The upper bound of the bucket that holds the 99th percentile. */
+function p99Bound(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): string {
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  for (const [bound, count] of after) {
+    if (count - (before.get(bound) ?? 0) >= total * 0.99) return `${bound} s`;
+  }
+  return 'n/a';
+}
+
+async function waitForDrain(url: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const depth = metricValue(await metrics(url), 'vigil_queue_depth_events');
+    if (depth === 0 || Date.now() > deadline) return performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function post(
+  url: string,
+  token: string,
+  bodies: string[],
+  options: { connections: number; overallRate?: number },
+): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: `${url}/k8s-audit`,
+    method: 'POST',
+    connections: options.connections,
+    overallRate: options.overallRate,
+    amount: bodies.length,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: bodies[next++ % bodies.length],
+        }),
+      },
+    ],
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '200000' },
+      rate: { type: 'string', default: '10000' },
+      seconds: { type: 'string', default: '10' },
+      output: { type: 'string' },
+      profile: { type: 'string' },
+    },
+  });
+  const events = Number(values.events);
+  const rate = Number(values.rate);
+  const latencyEvents = rate * Number(values.seconds);
+  const work = mkdtempSync(join(tmpdir(), 'vigil-ingest-bench-'));
+
+  try {
+    const server = await startServer(join(work, 'data'), values.profile);
+    const enrol = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'clusters',
+        'add',
+        'bench',
+        '--json',
+        '--data-dir',
+        join(work, 'data'),
+      ],
+      { encoding: 'utf8' },
+    );
+    const { token } = JSON.parse(enrol.stdout) as { token: string };
+    const startMs = Date.now() + 1000;
+
+    const lines = eventLines(0, events, startMs);
+    const file = join(work, 'audit.log');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const scan = await scanRate(file, events);
+
+    const bodies = batches(lines);
+    const started = performance.now();
+    const load = await post(server.url, token, bodies, { connections: 4 });
+    const acknowledgedMs = performance.now() - started;
+    const drainedMs = (await waitForDrain(server.url, 120_000)) - started;
+    const ackRate = events / (acknowledgedMs / 1000);
+    const ingestRate = events / (drainedMs / 1000);
+
+    const paced = batches(eventLines(events, latencyEvents, startMs + events));
+    const before = latencyBuckets(await metrics(server.url));
+    const paceLoad = await post(server.url, token, paced, {
+      connections: 2,
+      overallRate: rate / BATCH,
+    });
+    await waitForDrain(server.url, 60_000);
+    const after = latencyBuckets(await metrics(server.url));
+    await server.stop();
+
+    const lscpu = spawnSync('lscpu', { encoding: 'utf8' }).stdout;
+    const model =
+      /Model name:\s*(.+)/.exec(lscpu)?.[1]?.trim() ?? cpus()[0]?.model;
+    const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim();
+    const alerts = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+    const report = [
+      `machine: ${nproc} CPUs, ${model}, Node.js ${process.version}`,
+      `events: ${events} in batches of ${BATCH}, 4 connections`,
+      `offline scan: ${Math.round(scan)} events/s`,
+      `webhook acknowledged: ${Math.round(ackRate)} events/s (${load.non2xx} non-2xx, ${load.errors} errors)`,
+      `webhook to queue drained: ${Math.round(ingestRate)} events/s`,
+      `ingest rate / scan rate: ${(ingestRate / scan).toFixed(2)}`,
+      `paced at ${rate} events/s for ${values.seconds} s: ${paceLoad.non2xx} non-2xx, ${alerts} alerts, p99 receipt-to-stored-alert latency <= ${p99Bound(before, after)}`,
+    ].join('\n');
+    process.stdout.write(`${report}\n`);
+    if (values.output) writeFileSync(values.output, `${report}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,49 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadRulePack } from '../../engine/load-rules.js';
+import { defaultRulePackDir } from '../../engine/rule-pack-dir.js';
+import { Store } from '../../store/store.js';
+import { createLogger } from '../create-logger.js';
+import type {
+  DetectionThreadData,
+  FromDetectionThread,
+  ToDetectionThread,
+} from './detection-thread-messages.js';
+import { DetectionWorker } from './detection-worker.js';
+
+/**
+ * The detection thread: its own store connection and engine, so that
+ * detection runs on a second core beside the HTTP thread.
+ */
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('detection-thread-entry runs only as a worker');
+  const data = workerData as DetectionThreadData;
+  const send = (message: FromDetectionThread) => port.postMessage(message);
+
+  const logger = createLogger(data.logLevel);
+  const pack = loadRulePack(data.rulesDir ?? defaultRulePackDir());
+  const store = await Store.open(data);
+  const worker = new DetectionWorker(
+    store,
+    pack,
+    logger,
+    { batchRows: 64, idleMs: 250, retryMs: 1000 },
+    (delta) => send({ type: 'metrics', delta }),
+  );
+
+  port.on('message', (message: ToDetectionThread) => {
+    if (message.type === 'wake') {
+      worker.wake();
+      return;
+    }
+    void worker.drain(message.timeoutMs).then(async (drained) => {
+      await store.close();
+      send({ type: 'drained', drained });
+      port.close();
+    });
+  });
+  worker.start();
+  send({ type: 'started' });
+}
+
+await main();

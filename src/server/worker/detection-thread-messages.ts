@@ -1,0 +1,20 @@
+import type { MetricsDelta } from './detection-metrics.js';
+
+/** What the detection thread needs to open the store and the rules. */
+export interface DetectionThreadData {
+  database: string | undefined;
+  dataDir: string;
+  rulesDir: string | undefined;
+  logLevel: string;
+}
+
+/** Messages from the main thread to the detection thread. */
+export type ToDetectionThread =
+  | { type: 'wake' }
+  | { type: 'drain'; timeoutMs: number };
+
+/** Messages from the detection thread to the main thread. */
+export type FromDetectionThread =
+  | { type: 'started' }
+  | { type: 'metrics'; delta: MetricsDelta }
+  | { type: 'drained'; drained: boolean };

@@ -1,0 +1,101 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { ServerMetrics } from '../server-metrics.js';
+import { applyDelta } from './detection-metrics.js';
+import type {
+  DetectionThreadData,
+  FromDetectionThread,
+  ToDetectionThread,
+} from './detection-thread-messages.js';
+
+/** Wait before restarting a detection thread that died, in milliseconds. */
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * Runs the detection worker in a worker thread and restarts it if it
+ * dies: the queue keeps every unprocessed batch, so a restart loses
+ * nothing. `running` is false while no thread runs, for /readyz.
+ */
+export class DetectionThread {
+  private worker: Worker | undefined;
+  private started = false;
+  private stopping = false;
+  private drained: ((drained: boolean) => void) | undefined;
+
+  constructor(
+    private readonly data: DetectionThreadData,
+    private readonly metrics: ServerMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** True while a detection thread runs. */
+  get running(): boolean {
+    return this.started;
+  }
+
+  /** Starts the thread; resolves once it consumes the queue. */
+  start(): Promise<void> {
+    const worker = new Worker(
+      new URL('./detection-thread-entry.js', import.meta.url),
+      { workerData: this.data },
+    );
+    this.worker = worker;
+    return new Promise((resolve, reject) => {
+      worker.on('message', (message: FromDetectionThread) => {
+        if (message.type === 'started') {
+          this.started = true;
+          resolve();
+        } else if (message.type === 'metrics') {
+          applyDelta(this.metrics, message.delta);
+        } else {
+          this.drained?.(message.drained);
+        }
+      });
+      worker.on('error', (error) => {
+        this.logger.error({ err: error }, 'detection thread failed');
+        if (!this.started) reject(error);
+      });
+      worker.on('exit', (code) => this.onExit(code));
+    });
+  }
+
+  /** Ends the thread's idle wait, because batches were queued. */
+  wake(): void {
+    this.post({ type: 'wake' });
+  }
+
+  /**
+   * Lets the thread process what is queued, then stops it; resolves false
+   * when `timeoutMs` passed first and batches stay queued.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.stopping = true;
+    if (!this.worker || !this.started) return true;
+    const done = new Promise<boolean>((resolve) => {
+      this.drained = resolve;
+    });
+    this.post({ type: 'drain', timeoutMs });
+    const drained = await done;
+    await this.worker?.terminate();
+    return drained;
+  }
+
+  private post(message: ToDetectionThread): void {
+    this.worker?.postMessage(message);
+  }
+
+  private onExit(code: number): void {
+    const wasStarted = this.started;
+    this.started = false;
+    this.worker = undefined;
+    if (this.stopping) return;
+    this.logger.error({ code }, 'detection thread exited; restarting');
+    this.drained?.(false);
+    if (!wasStarted) return;
+    setTimeout(() => {
+      this.start().catch((error: unknown) => {
+        this.logger.error({ err: error }, 'detection thread restart failed');
+      });
+    }, RESTART_DELAY_MS).unref();
+  }
+}

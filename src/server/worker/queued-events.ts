@@ -1,0 +1,28 @@
+import type { K8sAuditEvent } from '../../sources/event.js';
+import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
+import type { QueueRow } from '../../store/ingest-queue.js';
+
+/**
+ * Returns the events of a queued batch. A webhook body is normalized
+ * again exactly as the webhook did, so positions match, and the positions
+ * the webhook left out (repeats, oversized or pre-enrolment events) are
+ * skipped. Throws when the payload is not JSON.
+ */
+export function queuedEvents(row: QueueRow): K8sAuditEvent[] {
+  const { payload } = row;
+  if (payload.format === 'events') {
+    return JSON.parse(payload.events) as K8sAuditEvent[];
+  }
+
+  const out = normalizeAuditValue(JSON.parse(payload.body), {
+    format: 'k8s-audit',
+    defaultCluster: row.cluster,
+  });
+  const events: K8sAuditEvent[] = [];
+  for (const [index, event] of out.events.entries()) {
+    if (payload.skip.has(index)) continue;
+    event.cluster = row.cluster;
+    events.push(event);
+  }
+  return events;
+}
