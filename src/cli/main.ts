@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { RulePackError } from '../engine/load-rules.js';
 import { agentCommand } from './agent-command.js';
 import { clustersCommand } from './clusters-command.js';
+import { intelCommand } from './intel-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { serveCommand } from './serve-command.js';
@@ -18,6 +19,7 @@ program.addCommand(rulesCommand());
 program.addCommand(serveCommand());
 program.addCommand(clustersCommand());
 program.addCommand(agentCommand());
+program.addCommand(intelCommand());
 
 try {
   await program.parseAsync(process.argv);

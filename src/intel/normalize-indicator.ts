@@ -18,6 +18,14 @@ const HASH_TYPES: Record<number, IndicatorType> = {
 const HEX = /^[0-9a-f]+$/;
 /** A bare image digest, which names an image whatever its repository. */
 const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/i;
+/**
+ * A canonical repository, a tag and a digest as the OCI distribution
+ * specification spells them: a host, then lower-case path components.
+ */
+const REPOSITORY =
+  /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 /** A Docker Hub image with a tag and no path, such as `nginx:1.27`. */
 const NAME_TAG = /^[a-z0-9][a-z0-9._-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
@@ -64,7 +72,9 @@ export function normalizeImage(text: string): string | undefined {
   if (/\s/.test(text) || text === '') return undefined;
   if (IMAGE_DIGEST.test(text)) return text.toLowerCase();
   const { repository, tag, digest } = parseImageReference(text);
-  if (repository.endsWith('/')) return undefined;
+  if (!REPOSITORY.test(repository)) return undefined;
+  if (tag && !TAG.test(tag)) return undefined;
+  if (digest && !DIGEST.test(digest)) return undefined;
   if (digest) return `${repository}@${digest.toLowerCase()}`;
   return tag ? `${repository}:${tag}` : repository;
 }
