@@ -22,10 +22,10 @@ const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/i;
  * A canonical repository, a tag and a digest as the OCI distribution
  * specification spells them: a host, then lower-case path components.
  */
-const REPOSITORY =
-  /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+$/;
+const REPOSITORY = /^[a-z0-9.-]+(:\d+)?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const DIGEST =
+  /^[A-Za-z][A-Za-z0-9]*(?:[+._-][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 /** A Docker Hub image with a tag and no path, such as `nginx:1.27`. */
 const NAME_TAG = /^[a-z0-9][a-z0-9._-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
