@@ -146,10 +146,14 @@ export function agentCommand(): Command {
         config.output === '-' ? process.stdout : undefined,
       );
 
+      // The agent's own timers do not hold the process open, so that tests
+      // can embed it; the command holds it open until a signal.
+      const keepAlive = setInterval(() => {}, 1 << 30);
       let stopping = false;
       const stop = async () => {
         if (stopping) return;
         stopping = true;
+        clearInterval(keepAlive);
         await agent.stop();
         process.exit(0);
       };

@@ -1,5 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +91,53 @@ describe('vigil agent --output - with --audit-log -', () => {
     ]);
     expect(audit[5].process.argv[1]).toBe('\x1b[2J\x1b]0;pwned');
     expect(stdout.includes('\x1b')).toBe(false);
+  });
+});
+
+describe('vigil agent following a log file', () => {
+  it('stays up, alerts on appended lines and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-follow-'));
+    const log = join(dir, 'audit.log');
+    writeFileSync(log, '');
+    const child = spawn(process.execPath, [
+      cli,
+      'agent',
+      '--output',
+      '-',
+      '--audit-log',
+      log,
+      '--rules',
+      writeMarkerRulePack(),
+      '--runtime-socket',
+      '/nonexistent.sock',
+      '--data-dir',
+      dir,
+      '--scan-interval',
+      '600000',
+      '--log-level',
+      'warn',
+    ]);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    appendFileSync(log, `${markerEvent}\n`);
+    const end = Date.now() + 10_000;
+    while (!stdout.includes('TEST_AgentMarker') && Date.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const alerts = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(alerts.map((a) => a.alertType)).toEqual(['TEST_AgentMarker']);
   });
 });
