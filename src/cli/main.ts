@@ -7,6 +7,7 @@ import { intelCommand } from './intel-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { serveCommand } from './serve-command.js';
+import { webRootCommand } from './web-root-command.js';
 
 const program = new Command('vigil')
   .description(
@@ -20,6 +21,7 @@ program.addCommand(serveCommand());
 program.addCommand(clustersCommand());
 program.addCommand(agentCommand());
 program.addCommand(intelCommand());
+program.addCommand(webRootCommand());
 
 try {
   await program.parseAsync(process.argv);
