@@ -127,7 +127,7 @@ function latencyBuckets(text: string): Map<string, number> {
   return buckets;
 }
 
-/** The upper bound of the bucket that holds the 99th percentile. */
+/** Returns the upper bound of the bucket that contains the 99th percentile. */
 function p99Bound(
   before: Map<string, number>,
   after: Map<string, number>,

@@ -34,7 +34,7 @@ export const ERROR_CODES = {
   },
   WEBHOOK_INVALID_BODY: {
     status: 400,
-    message: 'the body holds no audit event: {reason}',
+    message: 'the body contains no audit event: {reason}',
   },
   ALERT_NOT_FOUND: {
     status: 404,
@@ -96,7 +96,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Longest parameter text copied into a message, in characters. */
+/** Maximum length of a parameter copied into a message, in characters. */
 const MAX_PARAM_LENGTH = 200;
 
 function formatMessage(

@@ -6,7 +6,7 @@ import type { IngestService } from './ingest/ingest-service.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { DetectionThread } from './worker/detection-thread.js';
 
-/** What the routes share: configuration, store, metrics and services. */
+/** The configuration, store, metrics and services that routes share. */
 export interface ServerContext {
   config: ServerConfig;
   store: Store;

@@ -22,7 +22,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** What `startServer` needs besides the configuration. */
+/** Options of `startServer` besides the configuration. */
 export interface StartOptions {
   logger: Logger;
   /** Receives a generated admin token, to show once. */

@@ -2,7 +2,7 @@ import type { Alert, AlertEntities, AlertStatus } from '../alerts/alert.js';
 import { SEVERITIES, type Severity } from '../engine/rule-schema.js';
 import type { AlertTable } from './schema.js';
 
-/** Who last changed an alert's status, and why. */
+/** The last status change of an alert: who made it and why. */
 export interface StatusChange {
   status: AlertStatus;
   by: string;

@@ -30,7 +30,7 @@ export interface IngestBatch {
   body?: string | undefined;
 }
 
-/** What the queue holds for a batch, as the worker reads it. */
+/** The stored form of a batch, as the worker reads it. */
 export type QueuePayload =
   | { format: 'events'; events: string }
   | { format: 'k8s-audit-body'; body: string; skip: ReadonlySet<number> };
@@ -46,7 +46,7 @@ export interface QueueRow {
   payload: QueuePayload;
 }
 
-/** What queuing a batch did. */
+/** Counts of one queued batch. */
 export interface EnqueueResult {
   queued: number;
   /** Events whose key was seen within the retry window. */

@@ -4,7 +4,7 @@ import { initialSchema } from './migrations/0001-initial-schema.js';
 import type { VigilDatabase } from './schema.js';
 import type { StoreDialect } from './store-dialect.js';
 
-/** Every migration by name; names sort in the order they apply. */
+/** Returns every migration by name, in the order in which they apply. */
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial-schema': initialSchema(dialect),

@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 
 /**
- * The tables of the Vigil store, as Kysely sees them. Times are integer
+ * The tables of the Vigil store, typed for Kysely. Times are integer
  * milliseconds since the epoch (`*_ms`); JSON documents are stored as text
  * so that SQLite and PostgreSQL share one schema.
  */

@@ -62,7 +62,7 @@ export class Store extends StoreTables {
       .execute((tx) => work(new StoreTables(tx, this.sqlite)));
   }
 
-  /** Checks that the database answers a query. */
+  /** Checks that the database responds to a query. */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }

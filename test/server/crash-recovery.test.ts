@@ -45,7 +45,7 @@ function inNamespace(
 }
 
 /**
- * Batch i holds one privileged pod create in namespace ns-i, which raises
+ * Batch i contains one privileged pod create in namespace ns-i, which raises
  * its own alert, among unprivileged pod creates that raise nothing.
  */
 function buildBatches(startMs: number): string[] {
@@ -136,8 +136,8 @@ describe.each(DIALECTS)('crash recovery on %s', (dialect) => {
       expect(afterRestart.get(`ns-${i}`), `batch ${i}`).toBe(1);
     }
 
-    // The API server retries every batch it got no answer for; a retry of
-    // an acknowledged batch, as after a lost answer, is dropped as well.
+    // The API server retries every batch it got no response for. A retry of
+    // an acknowledged batch, as after a lost response, is dropped as well.
     for (const [i, body] of batches.entries()) {
       expect(await post(server.url, token, body), `retry ${i}`).toBe(true);
     }

@@ -73,8 +73,8 @@ describe('vigil serve start and stop', () => {
     expect(await server.stop()).toBe(0);
     expect(server.output()).toContain('"msg":"shutdown complete"');
 
-    // Read the store directly: the server has exited, so what it holds
-    // is what the drain left.
+    // Read the store directly: the server has exited, so its contents
+    // are what the drain left.
     const store = await Store.open(backend);
     const depth = await store.queue.depth();
     const page = await store.alerts.list({ cluster: 'drain', limit: 10 });

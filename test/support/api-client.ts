@@ -5,7 +5,7 @@ export interface ApiResponse {
   body: any;
 }
 
-/** Sends a request with a bearer token and parses the JSON answer. */
+/** Sends a request with a bearer token and parses the JSON response. */
 export async function request(
   url: string,
   token: string | undefined,
@@ -30,7 +30,7 @@ export async function request(
   try {
     body = JSON.parse(text);
   } catch {
-    // Metrics and other text answers stay strings.
+    // Metrics and other text responses stay strings.
   }
   return { status: response.status, body };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { packageFile } from './package-file.js';
 
-/** What goes into a cluster's audit webhook kubeconfig. */
+/** The values of a cluster's audit webhook kubeconfig. */
 export interface WebhookKubeconfigInput {
   cluster: string;
   token: string;

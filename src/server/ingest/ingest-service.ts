@@ -4,7 +4,7 @@ import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { prepareEvents } from './prepare-events.js';
 
-/** What ingesting one batch did, as the webhook reports it. */
+/** Counts of one ingested batch, as the webhook reports them. */
 export interface IngestResult {
   received: number;
   queued: number;
@@ -23,7 +23,7 @@ export interface IngestOptions {
 /**
  * Queues normalized events durably: the retry keys, the batch and the
  * source's activity commit in one transaction, and `ingest` resolves only
- * after that commit, so a 2xx answer means the events survive a crash.
+ * after that commit, so a 2xx response means the events survive a crash.
  */
 export class IngestService {
   constructor(
@@ -35,8 +35,8 @@ export class IngestService {
   /**
    * Queues the events of one batch from `cluster`'s `source`. With
    * `body`, the webhook's request body is queued for the worker to
-   * normalize again; `events` must then be exactly what normalizing it
-   * with the cluster as default produces.
+   * normalize again. `events` must then be exactly the events that
+   * normalizing the body with the cluster as default produces.
    */
   async ingest(
     cluster: Cluster,

@@ -16,10 +16,10 @@ export interface PrepareOptions {
   enrolledMs: number;
   maxEventBytes: number;
   /**
-   * Size of the request body the events came in, when it is queued as
-   * is. An event is never larger than its body, so events are measured
-   * only when the body exceeds the limit; without a body each event is
-   * serialized for the queue, and measured, anyway.
+   * Size of the request body that carried the events, when the body is
+   * queued as is. An event is never larger than its body, so events are
+   * measured only when the body exceeds the limit. Without a body, every
+   * event is serialized for the queue and measured then.
    */
   bodyBytes?: number | undefined;
 }

@@ -26,7 +26,7 @@ export interface AlertTypeCoverage {
   missing: string[];
 }
 
-/** Which sources a cluster has connected and what they let it raise. */
+/** The sources a cluster has connected and the alert types they allow. */
 export interface ClusterCoverage {
   cluster: string;
   sources: SourceCoverage[];

@@ -23,7 +23,7 @@ function isEventList(value: unknown): boolean {
 /**
  * Registers `POST /k8s-audit`, the API server's audit webhook backend: a
  * batch `EventList` or a single `Event`, authenticated by the cluster's
- * token before the body is read. The answer is 200 only after the events
+ * token before the body is read. The response is 200 only after the events
  * are committed to the queue; unusable items are counted and listed while
  * the rest of the batch goes on.
  */

@@ -1,7 +1,7 @@
 import type { ServerMetrics } from '../server-metrics.js';
 
 /**
- * What the detection worker counts between two commits. The worker runs
+ * Counts of the detection worker between two commits. The worker runs
  * in its own thread, so it sends these deltas to the main thread, which
  * owns the Prometheus registry.
  */

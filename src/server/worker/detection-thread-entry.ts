@@ -11,8 +11,8 @@ import type {
 import { DetectionWorker } from './detection-worker.js';
 
 /**
- * The detection thread: its own store connection and engine, so that
- * detection runs on a second core beside the HTTP thread.
+ * Runs the detection thread with its own store connection and engine, so
+ * that detection uses a second core beside the HTTP thread.
  */
 async function main(): Promise<void> {
   const port = parentPort;

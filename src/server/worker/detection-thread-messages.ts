@@ -1,6 +1,6 @@
 import type { MetricsDelta } from './detection-metrics.js';
 
-/** What the detection thread needs to open the store and the rules. */
+/** The settings with which the detection thread opens the store and rules. */
 export interface DetectionThreadData {
   database: string | undefined;
   dataDir: string;

@@ -4,13 +4,13 @@ import { alertToRow } from '../../store/alert-row.js';
 import type { StoreTables } from '../../store/store.js';
 import { alertAggregationKey } from './alert-aggregation-key.js';
 
-/** Where an engine alert lives in the store, and the count stored so far. */
+/** The stored alert behind an engine alert, and the count stored so far. */
 export interface TrackedAlert {
   storeId: string;
   persistedCount: number;
 }
 
-/** What persisting one engine alert did. */
+/** The result of persisting one engine alert. */
 export interface PersistOutcome {
   tracked: TrackedAlert;
   /** True when a new row was inserted, false when a stored alert grew. */
