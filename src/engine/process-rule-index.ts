@@ -35,7 +35,7 @@ export class ProcessRuleIndex {
     }
   }
 
-  /** The rules that can match the event, in pack order. */
+  /** Look up the rules that can match the event, in pack order. */
   candidates(event: ProcessEvent): readonly CompiledRule[] {
     // Without named rules there is nothing to look up, so skip parsing.
     if (this.byName.size === 0) return this.fallback;

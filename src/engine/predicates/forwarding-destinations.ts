@@ -4,11 +4,11 @@ import type { CommandEntry } from '../views/command-list.js';
 const SSH_VALUE_OPTIONS = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split(''));
 
 /**
- * List the remote hosts that a command forwards ports to: for ssh with
- * `-L` or `-R`, the server and the hosts in the forwarding specs; for
- * socat with a listening address, the host of its other address; for
- * iptables and ip6tables, the host of `--to-destination`; for nft, the
- * host after `dnat to`. Other commands forward nothing.
+ * List the remote hosts that a command forwards ports to. For ssh with
+ * `-L` or `-R` these are the server and the hosts in the forwarding
+ * specs, and for socat with a listening address the host of its other
+ * address. For iptables it is the host of `--to-destination`, and for nft
+ * the host after `dnat to`. Other commands forward nothing.
  */
 export function forwardingDestinations(command: CommandEntry): string[] {
   switch (command.name) {
@@ -109,7 +109,7 @@ function valuesAfter(argv: string[], option: string): string[] {
   return values;
 }
 
-/** The host of `host:port`, `[v6]:port`, a bare host or an address range. */
+/** Take the host of `host:port`, `[v6]:port`, a bare host or a range. */
 function hostOfSpec(spec: string): string {
   const bracketed = /^\[([^\]]+)\]/.exec(spec);
   if (bracketed) return bracketed[1] as string;

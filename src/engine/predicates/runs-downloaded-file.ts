@@ -24,7 +24,7 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** The file name a download is saved under, or `` for standard output. */
+/** Name the file a download is saved as, or `` for standard output. */
 function savedName(download: DownloadEntry): string {
   if (download.output === '-') return '';
   if (download.output !== '') return download.output;

@@ -27,8 +27,8 @@ export const SHELLS = new Set([
 ]);
 
 /**
- * Programs that run the rest of their arguments as a command. The value
- * tells which leading arguments belong to the wrapper itself.
+ * Programs that run the rest of their arguments as a command. Each value
+ * tests whether a leading argument belongs to the wrapper itself.
  */
 const WRAPPERS: Record<string, (word: string) => boolean> = {
   sudo: (w) => w.startsWith('-'),
@@ -70,8 +70,8 @@ export function commandsOf(event: VigilEvent): CommandEntry[] {
   const entries: CommandEntry[] = [];
   if (process) {
     // Events are hostile input: only string arguments are read.
-    const given = process.argv.filter((a) => typeof a === 'string');
-    const argv = given.length > 0 ? given : [process.exe];
+    const strings = process.argv.filter((a) => typeof a === 'string');
+    const argv = strings.length > 0 ? strings : [process.exe];
     addCommand(argv, '', entries, 0);
     const exeName = basename(process.exe);
     const first = entries[0];
@@ -120,7 +120,7 @@ function addCommand(
   }
 }
 
-/** The script of `sh -c SCRIPT`, also in combined flags such as `-ec`. */
+/** Find the script of `sh -c SCRIPT`, also with combined flags (`-ec`). */
 function shellScriptOf(argv: string[]): string | undefined {
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i] as string;

@@ -38,7 +38,7 @@ export interface WebRootProblem {
   reason: string;
 }
 
-/** What a scan found and what it left out. */
+/** The findings of one scan, and the files it left out. */
 export interface WebRootScanResult {
   /** One `content-match` file event per file that matched a signature. */
   events: FileEvent[];
@@ -72,8 +72,8 @@ const SCANNER_PROCESS: ProcessInfo = {
  * Walk web root directories and match every regular file's content
  * against web shell signatures, returning a file event with operation
  * `content-match` and the matched signature names for each match.
- * Symbolic links are never followed, so the walk cannot leave a root;
- * each file is opened with O_NOFOLLOW and checked to be a regular file
+ * Symbolic links are never followed, so the walk cannot leave a root.
+ * Each file is opened with O_NOFOLLOW and checked to be a regular file
  * after opening, so a path swapped for a link or a FIFO is not read.
  * Depth, file count and bytes per file are bounded. Unreadable paths are
  * reported as problems and the walk goes on.

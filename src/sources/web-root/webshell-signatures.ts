@@ -27,9 +27,9 @@ export function normalizeContent(text: string): string {
 
 /**
  * Read web shell signatures from a rule-pack list file whose items are
- * `NAME | NEEDLE [| NEEDLE…]`. Items without a name or a needle, and
- * needles shorter than six characters (which would match ordinary code),
- * are reported with their line and skipped; the others are returned.
+ * `NAME | NEEDLE [| NEEDLE…]`. Items without a name or a needle are
+ * reported with their line and skipped, and so are items with a needle
+ * shorter than six characters, because it would match ordinary code.
  */
 export function readWebshellSignatures(file: string): {
   signatures: WebshellSignature[];
@@ -75,7 +75,7 @@ export function readWebshellSignatures(file: string): {
   return { signatures, problems };
 }
 
-/** The names of the signatures that normalized content matches. */
+/** List the names of the signatures that normalized content matches. */
 export function matchSignatures(
   normalized: string,
   signatures: readonly WebshellSignature[],
