@@ -76,4 +76,17 @@ describe('splitShellScript', () => {
   it('bounds the commands of a long script', () => {
     expect(splitShellScript('id;'.repeat(10_000))).toHaveLength(128);
   });
+
+  it.each([
+    ['substitutions', '$('.repeat(32_768)],
+    ['backquotes', '`'.repeat(65_536)],
+    ['operators', '|'.repeat(65_536)],
+    ['quotes', '"$('.repeat(21_845)],
+  ])('splits hostile %s in linear time', (_name, script) => {
+    const started = performance.now();
+    splitShellScript(script);
+    // About 40 ms on a loaded 2-core machine. A quadratic split would
+    // take seconds at this length, so the bound catches it.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });

@@ -11,6 +11,8 @@ export const MAX_SCRIPT_LENGTH = 64 * 1024;
 export const MAX_COMMANDS = 128;
 /** Most words kept of one command. */
 export const MAX_WORDS = 256;
+/** Most command substitutions split into commands of their own. */
+export const MAX_SUBSTITUTIONS = 64;
 
 const RESERVED = new Set([
   'if',
@@ -37,17 +39,29 @@ const RESERVED = new Set([
  * there. Redirections (`>&`, `2>&1`, `&>`) stay inside words. Leading
  * variable assignments and reserved words such as `then` are dropped,
  * unless the command has nothing else.
- * Input past MAX_SCRIPT_LENGTH, commands past MAX_COMMANDS and words past
- * MAX_WORDS are ignored. Unbalanced quotes end at the end of the script.
+ * Input past MAX_SCRIPT_LENGTH, commands past MAX_COMMANDS, words past
+ * MAX_WORDS and substitutions past MAX_SUBSTITUTIONS are not split.
+ * Unbalanced quotes end at the end of the script.
  */
 export function splitShellScript(script: string): ShellCommand[] {
   const out: ShellCommand[] = [];
-  splitInto(script.slice(0, MAX_SCRIPT_LENGTH), out, 0);
+  const budget = { substitutions: MAX_SUBSTITUTIONS };
+  splitInto(script.slice(0, MAX_SCRIPT_LENGTH), out, 0, budget);
   return out;
 }
 
-function splitInto(text: string, out: ShellCommand[], depth: number): void {
-  const lexer = new Lexer(text, out, depth);
+/** What one script may still spend on splitting substitutions. */
+interface Budget {
+  substitutions: number;
+}
+
+function splitInto(
+  text: string,
+  out: ShellCommand[],
+  depth: number,
+  budget: Budget,
+): void {
+  const lexer = new Lexer(text, out, depth, budget);
   lexer.run();
 }
 
@@ -61,6 +75,7 @@ class Lexer {
     private readonly text: string,
     private readonly out: ShellCommand[],
     private readonly depth: number,
+    private readonly budget: Budget,
   ) {}
 
   run(): void {
@@ -159,7 +174,11 @@ class Lexer {
     const inner = this.text.slice(start, stop);
     this.append(this.text.slice(this.i, Math.min(stop + 1, this.text.length)));
     this.i = stop + 1;
-    if (this.depth < 4) splitInto(inner, this.out, this.depth + 1);
+    // Hostile scripts can hold thousands of substitutions; split a few.
+    if (this.depth < 4 && this.budget.substitutions > 0) {
+      this.budget.substitutions--;
+      splitInto(inner, this.out, this.depth + 1, this.budget);
+    }
   }
 
   private append(text: string): void {
