@@ -22,7 +22,7 @@ import { mixedEvent } from './generate-audit-log.js';
  *    receipt-to-stored-alert latency histogram from /metrics.
  *
  *   node dist/bench/ingest-bench.js [--events 200000] [--rate 10000]
- *     [--seconds 10] [--output FILE] [--profile DIR]
+ *     [--seconds 10] [--rules DIR] [--output FILE] [--profile DIR]
  *
  * `--profile DIR` writes a V8 CPU profile of the server into DIR.
  */
@@ -56,8 +56,12 @@ function batches(lines: string[]): string[] {
   return bodies;
 }
 
-async function scanRate(file: string, events: number): Promise<number> {
-  const pack = loadRulePack(defaultRulePackDir());
+async function scanRate(
+  file: string,
+  events: number,
+  rulesDir: string,
+): Promise<number> {
+  const pack = loadRulePack(rulesDir);
   const started = performance.now();
   await scanFiles([file], { pack, onAlert: () => {} });
   return events / ((performance.now() - started) / 1000);
@@ -184,9 +188,13 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       output: { type: 'string' },
       profile: { type: 'string' },
+      rules: { type: 'string' },
     },
   });
   const events = Number(values.events);
+  const rulesDir = values.rules ?? defaultRulePackDir();
+  // The server loads the same pack as the scan.
+  process.env.VIGIL_RULES_DIR = rulesDir;
   const rate = Number(values.rate);
   const latencyEvents = rate * Number(values.seconds);
   const work = mkdtempSync(join(tmpdir(), 'vigil-ingest-bench-'));
@@ -212,7 +220,7 @@ async function main(): Promise<void> {
     const lines = eventLines(0, events, startMs);
     const file = join(work, 'audit.log');
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const scan = await scanRate(file, events);
+    const scan = await scanRate(file, events, rulesDir);
 
     const bodies = batches(lines);
     const started = performance.now();
