@@ -11,8 +11,11 @@ import { AuditCollector } from '../src/sources/auditd/audit-collector.js';
 import type { HostEvent } from '../src/sources/event.js';
 import { ensureAuditd } from './agent/support/auditd.js';
 
-/** This test's own audit rule, deleted by the same spec afterwards. */
-const KEY = 'vigil_node_rules_test';
+/**
+ * This test's own audit rule, deleted by the same spec afterwards. Its key
+ * does not start with vigil, so the agent's rule removal leaves it alone.
+ */
+const KEY = 'node_rules_test';
 const RULE = [
   'always,exit',
   '-F',
