@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerRefOf } from '../sources/container-runtime/container-collector.js';
 import type { ContainerDirectory } from '../sources/container-runtime/container-directory.js';
@@ -9,7 +9,10 @@ import {
   UNKNOWN,
   type Unknown,
 } from '../sources/event.js';
-import { parseCgroup } from '../sources/proc/parse-cgroup.js';
+import {
+  type CgroupAttribution,
+  parseCgroup,
+} from '../sources/proc/parse-cgroup.js';
 import type { ProcessTree } from '../sources/proc/process-tree.js';
 
 /** Counters of attribution. */
@@ -48,7 +51,7 @@ export class Attributor {
   async attribute(event: HostEvent): Promise<HostEvent> {
     if (event.kind === 'container') return event;
     const process = event.process;
-    const cgroup = await this.cgroupOf(process.pid, process.ppid);
+    const attribution = this.attributionOf(process.pid, process.ppid);
     if (event.kind === 'process') {
       this.tree.remember({
         pid: process.pid,
@@ -56,18 +59,18 @@ export class Attributor {
         exe: process.exe,
         name: process.name,
         argv: process.argv,
-        cgroup,
+        attribution,
       });
     }
     if (process.ancestors.length === 0 && process.ppid > 0) {
       process.ancestors = await this.tree.ancestors(process.ppid);
     }
-    if (cgroup === undefined) {
+    if (attribution === undefined) {
       this.stats.cgroupUnread++;
       return event;
     }
 
-    const { containerId, podUid } = parseCgroup(cgroup);
+    const { containerId, podUid } = attribution;
     if (containerId === undefined) return event;
     const found = await this.describe(containerId, podUid);
     event.container = found.container;
@@ -102,19 +105,21 @@ export class Attributor {
     };
   }
 
-  private async cgroupOf(
+  // NOTE: a pid from an old log line may belong to a newer process by
+  // now; the agent reads the log within a second, which keeps this rare.
+  private attributionOf(
     pid: number,
     ppid: number,
-  ): Promise<string | undefined> {
+  ): CgroupAttribution | undefined {
     for (const candidate of [pid, ppid]) {
       if (candidate <= 0) continue;
-      const live = await readFile(
-        join(this.procRoot, String(candidate), 'cgroup'),
-        'utf8',
-      ).catch(() => undefined);
-      if (live !== undefined) return live;
-      const remembered = this.tree.cgroupOf(candidate);
-      if (remembered !== undefined) return remembered;
+      try {
+        const path = join(this.procRoot, String(candidate), 'cgroup');
+        return parseCgroup(readFileSync(path, 'utf8'));
+      } catch {
+        const remembered = this.tree.attributionOf(candidate);
+        if (remembered !== undefined) return remembered;
+      }
     }
     return undefined;
   }

@@ -106,6 +106,7 @@ describe('vigil agent following a log file', () => {
       '-',
       '--audit-log',
       log,
+      '--audit-from-start',
       '--rules',
       writeMarkerRulePack(),
       '--runtime-socket',

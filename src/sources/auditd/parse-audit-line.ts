@@ -39,20 +39,51 @@ export function parseAuditLine(
     return { line, reason: `serial ${serialText} exceeds 32 bits` };
   }
 
-  const body = text.slice(header.length);
-  const split = body.indexOf(ENRICHED_SEPARATOR);
-  const raw = split === -1 ? body : body.slice(0, split);
-  const resolved = split === -1 ? '' : body.slice(split + 1);
-  return {
+  return new ParsedAuditRecord(
     type,
     node,
-    stamp: `${seconds}.${millis.padStart(3, '0')}`,
-    timeMs: Number(seconds) * 1000 + Number(millis.padEnd(3, '0')),
+    `${seconds}.${millis.padStart(3, '0')}`,
+    Number(seconds) * 1000 + Number(millis.padEnd(3, '0')),
     serial,
-    fields: parseAuditFields(raw),
-    enriched: parseAuditFields(resolved),
     line,
-  };
+    text.slice(header.length),
+  );
+}
+
+/**
+ * A record whose fields are split on first use: the agent reads only the
+ * fields of a few record types, and splitting is most of a line's cost.
+ */
+class ParsedAuditRecord implements AuditRecord {
+  private parsedFields: Map<string, string> | undefined;
+  private parsedEnriched: Map<string, string> | undefined;
+
+  constructor(
+    readonly type: string,
+    readonly node: string | undefined,
+    readonly stamp: string,
+    readonly timeMs: number,
+    readonly serial: number,
+    readonly line: number,
+    private readonly body: string,
+  ) {}
+
+  get fields(): Map<string, string> {
+    this.parsedFields ??= parseAuditFields(this.raw());
+    return this.parsedFields;
+  }
+
+  get enriched(): Map<string, string> {
+    const split = this.body.indexOf(ENRICHED_SEPARATOR);
+    this.parsedEnriched ??=
+      split === -1 ? new Map() : parseAuditFields(this.body.slice(split + 1));
+    return this.parsedEnriched;
+  }
+
+  private raw(): string {
+    const split = this.body.indexOf(ENRICHED_SEPARATOR);
+    return split === -1 ? this.body : this.body.slice(0, split);
+  }
 }
 
 /** True when `value` is a problem rather than a record. */
@@ -72,24 +103,33 @@ export function isAuditLineProblem(
 export function parseAuditFields(text: string): Map<string, string> {
   const fields = new Map<string, string>();
   let i = 0;
-  while (i < text.length) {
-    while (text[i] === ' ') i++;
-    const keyStart = i;
-    while (i < text.length && text[i] !== '=' && text[i] !== ' ') i++;
-    if (text[i] !== '=') continue;
-    const key = text.slice(keyStart, i);
-    i++;
-
-    const valueStart = i;
-    const open = text[i];
+  const length = text.length;
+  while (i < length) {
+    while (text.charCodeAt(i) === 32) i++;
+    const equals = text.indexOf('=', i);
+    if (equals === -1) break;
+    const space = text.indexOf(' ', i);
+    if (space !== -1 && space < equals) {
+      // A word without `=`, such as `auditd normal halt,`.
+      i = space + 1;
+      continue;
+    }
+    const key = text.slice(i, equals);
+    const open = text[equals + 1];
     const close =
       open === '"' ? '"' : open === "'" ? "'" : open === '{' ? '}' : ' ';
-    if (close !== ' ') i++;
-    while (i < text.length && text[i] !== close) i++;
-    if (close !== ' ' && i < text.length) i++;
-    if (key.length > 0 && !fields.has(key)) {
-      fields.set(key, text.slice(valueStart, i));
+    let end: number;
+    if (close === ' ') {
+      end = text.indexOf(' ', equals + 1);
+      if (end === -1) end = length;
+    } else {
+      end = text.indexOf(close, equals + 2);
+      end = end === -1 ? length : end + 1;
     }
+    if (key.length > 0 && !fields.has(key)) {
+      fields.set(key, text.slice(equals + 1, end));
+    }
+    i = end;
   }
   return fields;
 }

@@ -6,6 +6,7 @@ import {
   type ProcessInfo,
   UNKNOWN,
 } from '../event.js';
+import { parseCgroup } from './parse-cgroup.js';
 import { type ProcSocket, parseProcNet } from './parse-proc-net.js';
 import type { ProcessTree } from './process-tree.js';
 import { type ProcProcess, readProcProcess } from './read-proc-process.js';
@@ -79,7 +80,14 @@ export class ProcScanner {
       if (!process) continue;
       if (!remember(this.seenProcesses, `${pid}:${process.startTicks}`))
         continue;
-      this.tree.remember({ ...process, cgroup: process.cgroup });
+      this.tree.remember({
+        pid,
+        ppid: process.ppid,
+        exe: process.exe,
+        name: process.name,
+        argv: process.argv,
+        attribution: parseCgroup(process.cgroup),
+      });
       events.push({
         id: `proc:${this.context.node}:${pid}:${process.startTicks}`,
         kind: 'process',

@@ -1,12 +1,15 @@
 import type { ProcessAncestor } from '../event.js';
+import { type CgroupAttribution, parseCgroup } from './parse-cgroup.js';
 import { readProcProcess } from './read-proc-process.js';
 
 /** Ancestors listed per process; deeper chains are cut. */
 export const MAX_ANCESTORS = 16;
 
-interface Node extends ProcessAncestor {
+/** A remembered process: its ancestry fields and its cgroup's meaning. */
+export interface TreeProcess extends ProcessAncestor {
   ppid: number;
-  cgroup: string | undefined;
+  /** Parsed from /proc/PID/cgroup; undefined when it was not read. */
+  attribution: CgroupAttribution | undefined;
 }
 
 /**
@@ -17,7 +20,7 @@ interface Node extends ProcessAncestor {
  * can still name the shell and the web server above it.
  */
 export class ProcessTree {
-  private readonly nodes = new Map<number, Node>();
+  private readonly nodes = new Map<number, TreeProcess>();
 
   constructor(
     private readonly maxEntries = 32_768,
@@ -25,7 +28,7 @@ export class ProcessTree {
   ) {}
 
   /** Records a process, replacing what an earlier process of that pid left. */
-  remember(process: Node): void {
+  remember(process: TreeProcess): void {
     this.nodes.delete(process.pid);
     this.nodes.set(process.pid, process);
     if (this.nodes.size > this.maxEntries) {
@@ -34,24 +37,24 @@ export class ProcessTree {
     }
   }
 
-  /** The cgroup text last seen for a pid, if any. */
-  cgroupOf(pid: number): string | undefined {
-    return this.nodes.get(pid)?.cgroup;
+  /** The cgroup attribution last seen for a pid, if any. */
+  attributionOf(pid: number): CgroupAttribution | undefined {
+    return this.nodes.get(pid)?.attribution;
   }
 
   /** Looks a process up, reading /proc when it is not known yet. */
-  async lookup(pid: number): Promise<Node | undefined> {
+  async lookup(pid: number): Promise<TreeProcess | undefined> {
     const known = this.nodes.get(pid);
     if (known) return known;
     const read = await readProcProcess(pid, this.procRoot);
     if (!read) return undefined;
-    const node: Node = {
+    const node: TreeProcess = {
       pid,
       ppid: read.ppid,
       exe: read.exe,
       name: read.name,
       argv: read.argv,
-      cgroup: read.cgroup,
+      attribution: parseCgroup(read.cgroup),
     };
     this.remember(node);
     return node;

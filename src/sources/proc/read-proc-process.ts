@@ -1,4 +1,4 @@
-import { readFile, readlink } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bytes read from /proc/PID/cmdline; longer command lines are cut. */
@@ -21,16 +21,25 @@ export interface ProcProcess {
   cgroup: string;
 }
 
-async function text(path: string, limit = MAX_CMDLINE_BYTES): Promise<string> {
-  const content = await readFile(path);
-  return content.subarray(0, limit).toString('utf8');
+// /proc files are generated on read and never block on a disk, so they
+// are read synchronously: a thread-pool round trip per file costs more.
+function text(path: string, limit = MAX_CMDLINE_BYTES): string {
+  return readFileSync(path).subarray(0, limit).toString('utf8');
 }
 
-async function link(path: string): Promise<string> {
+function link(path: string): string {
   try {
-    return await readlink(path);
+    return readlinkSync(path);
   } catch {
     return 'unknown';
+  }
+}
+
+function optionalText(path: string): string {
+  try {
+    return text(path);
+  } catch {
+    return '';
   }
 }
 
@@ -71,15 +80,13 @@ export async function readProcProcess(
 ): Promise<ProcProcess | undefined> {
   const dir = join(procRoot, String(pid));
   try {
-    const stat = parseProcStat(await text(join(dir, 'stat')));
+    const stat = parseProcStat(text(join(dir, 'stat')));
     if (!stat) return undefined;
-    const [status, cmdline, cgroup, exe, cwd] = await Promise.all([
-      text(join(dir, 'status')),
-      text(join(dir, 'cmdline')),
-      text(join(dir, 'cgroup')).catch(() => ''),
-      link(join(dir, 'exe')),
-      link(join(dir, 'cwd')),
-    ]);
+    const status = text(join(dir, 'status'));
+    const cmdline = text(join(dir, 'cmdline'));
+    const cgroup = optionalText(join(dir, 'cgroup'));
+    const exe = link(join(dir, 'exe'));
+    const cwd = link(join(dir, 'cwd'));
     const argv = cmdline.split('\0');
     while (argv.length > 0 && argv[argv.length - 1] === '') argv.pop();
     return {

@@ -1,0 +1,179 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  installAgentAuditRules,
+  removeAgentAuditRules,
+} from '../src/sources/auditd/audit-rules-control.js';
+
+/**
+ * Agent footprint benchmark, run as root on a machine with auditd. For
+ * each exec rate it runs the same exec load twice: once without the agent
+ * (the baseline) and once with `vigil agent` following the audit log with
+ * the agent's audit rules installed, started as the DaemonSet starts it
+ * (dist/src/agent/agent-main.js with its NODE_OPTIONS). It reports the agent's CPU as a
+ * share of one core (utime + stime from /proc/PID/stat over wall time),
+ * its peak resident memory (VmHWM), the events it read, and the machine's
+ * busy CPU in both runs (from /proc/stat). The audit backlog limit is
+ * raised for the run and restored afterwards. The load is bench/exec-load.c,
+ * compiled with `cc` for the run.
+ *
+ *   node dist/bench/agent-bench.js [--rates 200,2000] [--seconds 10]
+ *     [--rules DIR]
+ */
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const cli = join(here, '../src/agent/agent-main.js');
+/** The V8 limits the DaemonSet sets in NODE_OPTIONS. */
+const NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=96';
+const source = join(here, '../../bench/exec-load.c');
+/** Generator processes run at once; each takes an equal share of the rate. */
+const WORKERS = 4;
+const TICKS = Number(
+  execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }),
+);
+
+function machineBusyTicks(): { busy: number; total: number } {
+  const [line] = readFileSync('/proc/stat', 'utf8').split('\n');
+  const values = (line ?? '').split(/\s+/).slice(1).map(Number);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  const total = values.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+function processTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function auditLost(): number {
+  const status = execFileSync('auditctl', ['-s'], { encoding: 'utf8' });
+  return Number(/^lost (\d+)/m.exec(status)?.[1] ?? 0);
+}
+
+function backlogLimit(): number {
+  const status = execFileSync('auditctl', ['-s'], { encoding: 'utf8' });
+  return Number(/^backlog_limit (\d+)/m.exec(status)?.[1] ?? 64);
+}
+
+async function runLoad(generator: string, rate: number, seconds: number) {
+  const before = machineBusyTicks();
+  const workers = Array.from({ length: WORKERS }, () =>
+    spawn(generator, [String(rate / WORKERS), String(seconds)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  const outputs = await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<{ finished: number; rate: number }>((resolve) => {
+          let text = '';
+          worker.stdout.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          worker.once('exit', () => resolve(JSON.parse(text)));
+        }),
+    ),
+  );
+  const after = machineBusyTicks();
+  const machineCores =
+    ((after.busy - before.busy) / (after.total - before.total)) * cpus().length;
+  const achieved = outputs.reduce((sum, output) => sum + output.rate, 0);
+  return { rate: achieved, machineCores };
+}
+
+async function withAgent(
+  generator: string,
+  rate: number,
+  seconds: number,
+  rules: string | undefined,
+) {
+  const args = [
+    cli,
+    'agent',
+    '--data-dir',
+    mkdtempSync(join(tmpdir(), 'vigil-bench-')),
+    '--runtime-socket',
+    '/nonexistent.sock',
+    '--scan-interval',
+    '600000',
+    '--log-level',
+    'warn',
+    '--output',
+    '-',
+    ...(rules ? ['--rules', rules] : []),
+  ];
+  const agent = spawn(process.execPath, args, {
+    env: { ...process.env, NODE_OPTIONS },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const pid = agent.pid as number;
+  const ticksBefore = processTicks(pid);
+  const wallBefore = performance.now();
+  const lostBefore = auditLost();
+  const loadResult = await runLoad(generator, rate, seconds);
+  // The agent reads the log a little behind; wait for it to catch up.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const agentCores =
+    (processTicks(pid) - ticksBefore) /
+    TICKS /
+    ((performance.now() - wallBefore) / 1000);
+  const rssMb = peakRssMb(pid);
+  const lost = auditLost() - lostBefore;
+  agent.kill('SIGTERM');
+  await new Promise((resolve) => agent.once('exit', resolve));
+  return { ...loadResult, agentCores, rssMb, lost };
+}
+
+const { values } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '200,2000' },
+    seconds: { type: 'string', default: '10' },
+    rules: { type: 'string' },
+  },
+});
+const rates = (values.rates ?? '').split(',').map(Number);
+const seconds = Number(values.seconds);
+
+const generator = join(
+  mkdtempSync(join(tmpdir(), 'vigil-exec-load-')),
+  'exec-load',
+);
+execFileSync('cc', ['-O2', '-o', generator, source]);
+
+const previousBacklog = backlogLimit();
+execFileSync('auditctl', ['-b', '8192']);
+const change = await installAgentAuditRules();
+if (change.failed.length > 0)
+  throw new Error(`audit rules failed: ${JSON.stringify(change.failed)}`);
+try {
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model}, kernel ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}`,
+  );
+  console.log(
+    '| target execs/s | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent peak RSS | audit lost |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const rate of rates) {
+    // Baseline: the same load and audit rules, no agent reading the log.
+    const baseline = await runLoad(generator, rate, seconds);
+    const measured = await withAgent(generator, rate, seconds, values.rules);
+    console.log(
+      `| ${rate} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} |`,
+    );
+  }
+} finally {
+  await removeAgentAuditRules();
+  execFileSync('auditctl', ['-b', String(previousBacklog)]);
+}
