@@ -7,7 +7,7 @@ export type NormalizedIndicator =
   | { ok: true; type: IndicatorType; value: string; warning?: string }
   | { ok: false; reason: string };
 
-/** Longest indicator value accepted, in characters. */
+/** Maximum length of an indicator value, in characters. */
 export const MAX_INDICATOR_LENGTH = 2048;
 
 const HASH_TYPES: Record<number, IndicatorType> = {
@@ -99,8 +99,8 @@ function guessType(value: string): IndicatorType | undefined {
  * it. `type` forces a type; without it the type is guessed from the
  * value: AS numbers, hex of hash length, URLs, addresses and CIDR
  * ranges, domains, then images (a name with `/`, `@` or a `:tag`). A
- * CIDR range with host bits set is kept with them cleared, and a
- * warning says so.
+ * CIDR range with host bits set is kept with them cleared, and the
+ * result carries a warning.
  */
 export function normalizeIndicator(
   raw: string,

@@ -87,7 +87,9 @@ export async function refreshFeed(
       });
       if (fetched.status === 'not-modified') {
         if (!previous || stored === undefined) {
-          throw new Error('source answered 304 but no copy is stored');
+          throw new Error(
+            'source returned 304 Not Modified but no copy is stored',
+          );
         }
         const { lastError: _, ...rest } = previous;
         const state = { ...rest, checkedAt: now };

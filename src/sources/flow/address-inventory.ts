@@ -11,7 +11,7 @@ export interface AddressOwner {
 }
 
 /**
- * Maps the cluster's own addresses to the node or pod that holds them.
+ * Maps the cluster's own addresses to the node or pod that uses them.
  * `vigil scan --inventory FILE` reads one from a file; the server can
  * implement it over the inventories its agents report.
  */

@@ -11,6 +11,15 @@ import {
   parsePort,
 } from './normalize-flow-address.js';
 
+const ACTIONS: Record<string, FlowEvent['flow']['action']> = {
+  ACCEPT: 'allow',
+  REJECT: 'deny',
+};
+const DIRECTIONS: Record<string, FlowEvent['flow']['direction']> = {
+  ingress: 'inbound',
+  egress: 'outbound',
+};
+
 /** The fields of the default (version 2) format, in order. */
 export const AWS_DEFAULT_FIELDS = [
   'version',
@@ -137,14 +146,8 @@ function readRecord(
     srcPort: parsePort(get('srcport')) ?? 0,
     dstPort: parsePort(get('dstport')) ?? 0,
     protocolNumber,
-    action:
-      action === 'ACCEPT' ? 'allow' : action === 'REJECT' ? 'deny' : 'unknown',
-    direction:
-      direction === 'ingress'
-        ? 'inbound'
-        : direction === 'egress'
-          ? 'outbound'
-          : 'unknown',
+    action: ACTIONS[action ?? ''] ?? 'unknown',
+    direction: DIRECTIONS[direction ?? ''] ?? 'unknown',
     bytes: parseCounter(get('bytes')),
     packets: parseCounter(get('packets')),
     resource: flowText(resource ?? 'unknown'),

@@ -24,6 +24,9 @@ function arrayOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** IANA numbers of the protocol letters of NSG tuples. */
+const NSG_PROTOCOLS: Record<string, number> = { T: 6, U: 17 };
+
 interface TupleContext {
   provider: 'azure-nsg' | 'azure-vnet';
   resource: string;
@@ -192,8 +195,8 @@ function nsgTuple(
     );
   }
   const [ts, src, dst, sport, dport, proto, dir, action] = fields;
-  const protocolNumber = proto === 'T' ? 6 : proto === 'U' ? 17 : -1;
-  if (protocolNumber < 0) {
+  const protocolNumber = NSG_PROTOCOLS[proto ?? ''];
+  if (protocolNumber === undefined) {
     return reject(
       options,
       context,

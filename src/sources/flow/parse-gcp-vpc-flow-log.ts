@@ -14,6 +14,16 @@ export interface GcpFlowOptions {
   stats: FlowParseStats;
 }
 
+/** The prefix of the reporting side's fields, by `reporter`. */
+const REPORTER_SIDES: Record<string, 'src' | 'dest'> = {
+  SRC: 'src',
+  DEST: 'dest',
+};
+const SIDE_DIRECTIONS: Record<string, FlowEvent['flow']['direction']> = {
+  src: 'outbound',
+  dest: 'inbound',
+};
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -102,7 +112,7 @@ function readEntry(
   }
 
   const reporter = payload.reporter;
-  const side = reporter === 'SRC' ? 'src' : reporter === 'DEST' ? 'dest' : '';
+  const side = REPORTER_SIDES[String(reporter)] ?? '';
   const instance = side ? payload[`${side}_instance`] : undefined;
   const gke = side ? payload[`${side}_gke_details`] : undefined;
   const resourceLabels =
@@ -126,8 +136,7 @@ function readEntry(
     dstPort: Number(connection.dest_port ?? 0) || 0,
     protocolNumber: Number(connection.protocol ?? 0) || 0,
     action: side === 'dest' ? 'allow' : 'unknown',
-    direction:
-      side === 'src' ? 'outbound' : side === 'dest' ? 'inbound' : 'unknown',
+    direction: SIDE_DIRECTIONS[side] ?? 'unknown',
     bytes: parseCounter(String(payload.bytes_sent ?? '')),
     packets: parseCounter(String(payload.packets_sent ?? '')),
     resource,
