@@ -47,8 +47,13 @@ function auditRulesCommand(): Command {
   command
     .command('install')
     .description('add the agent audit rules with auditctl')
-    .action(async () => {
-      const change = await installAgentAuditRules();
+    .option(
+      '--host-root <dir>',
+      "where the node's file system is mounted, for watches from a container",
+      '/',
+    )
+    .action(async (options: { hostRoot: string }) => {
+      const change = await installAgentAuditRules(options.hostRoot);
       for (const failed of change.failed) {
         process.stderr.write(
           `vigil agent: auditctl ${failed.rule.join(' ')}: ${failed.error}\n`,

@@ -13,15 +13,22 @@ describe('agentAuditRules', () => {
     const watches = agentAuditRules(root)
       .filter((rule) => rule[0] === '-w')
       .map((rule) => `${rule[1]} ${rule[5]}`);
-    expect(watches).toContain('/etc/shadow vigil_credentials');
-    expect(watches).toContain('/root/.ssh/authorized_keys vigil_ssh_keys');
-    expect(watches).toContain('/home/ana/.bash_history vigil_history');
+    expect(watches).toContain(`${root}/etc/shadow vigil_credentials`);
+    expect(watches).toContain(
+      `${root}/root/.ssh/authorized_keys vigil_ssh_keys`,
+    );
+    expect(watches).toContain(`${root}/home/ana/.bash_history vigil_history`);
     expect(watches).not.toContain(
-      '/home/ana/.ssh/authorized_keys vigil_ssh_keys',
+      `${root}/home/ana/.ssh/authorized_keys vigil_ssh_keys`,
     );
     expect(watches).not.toContain(
-      '/var/lib/kubelet/kubeconfig vigil_kubeconfig',
+      `${root}/var/lib/kubelet/kubeconfig vigil_kubeconfig`,
     );
+  });
+
+  it('names node paths when the root is /', () => {
+    const watches = agentAuditRules('/').filter((rule) => rule[0] === '-w');
+    expect(watches.map((rule) => rule[1])).toContain('/etc/shadow');
   });
 
   it('covers exec and connect on both arches', () => {

@@ -67,7 +67,11 @@ function watches(root: string): Watch[] {
  * credential stores, SSH authorized keys, the kubelet's kubeconfig and
  * shell history files. A watch needs its parent folder to exist (the
  * kernel watches the folder), so watches under missing folders are left
- * out. `root` is `/` except in tests.
+ * out. `root` is where the node's file system is seen: `/` on the node,
+ * or a host mount such as `/host` in a container. Watches are placed on
+ * the paths under `root`, which name the node's files: the kernel
+ * watches inodes, and PATH records show the name the accessing process
+ * used, such as /etc/shadow.
  */
 export function agentAuditRules(root = '/'): string[][] {
   const rules: string[][] = [];
@@ -97,7 +101,14 @@ export function agentAuditRules(root = '/'): string[][] {
   }
   for (const watch of watches(root)) {
     if (!existsSync(join(root, dirname(watch.path)))) continue;
-    rules.push(['-w', watch.path, '-p', watch.permissions, '-k', watch.key]);
+    rules.push([
+      '-w',
+      join(root, watch.path),
+      '-p',
+      watch.permissions,
+      '-k',
+      watch.key,
+    ]);
   }
   return rules;
 }
