@@ -170,6 +170,25 @@ describe('vigil scan of flow logs', () => {
     expect(alerts[0].evidence[0].origin).toBe(`${log}:1`);
   });
 
+  it('uses feeds stored by intel load', () => {
+    const result = vigil(
+      'scan',
+      '--format',
+      'json',
+      '--no-default-intel',
+      '--intel-data-dir',
+      dataDir,
+      log,
+    );
+    const alerts = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts.map((a) => a.entities.details.listedAddresses)).toEqual([
+      ['113.10.246.30'],
+    ]);
+  });
+
   it('leaves the shipped test range out on request', () => {
     const result = vigil('scan', '--format', 'json', '--no-default-intel', log);
     expect(result.stdout).toBe('');

@@ -45,6 +45,7 @@ interface ScanCommandOptions {
   exceptions: string[];
   intel: IntelFileSpec[];
   defaultIntel: boolean;
+  intelDataDir?: string;
   progress: boolean;
 }
 
@@ -119,6 +120,10 @@ export function scanCommand(): Command {
       [] as IntelFileSpec[],
     )
     .option(
+      '--intel-data-dir <directory>',
+      'also use the feeds that vigil intel load stored in this data directory',
+    )
+    .option(
       '--no-default-intel',
       'leave out the indicator set shipped with Vigil',
     )
@@ -136,6 +141,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
     intel = loadIntel({
       files: options.intel,
       includeDefault: options.defaultIntel,
+      dataDir: options.intelDataDir,
       onDiagnostic(diagnostic) {
         process.stderr.write(
           `${safeText(diagnostic.file)}:${diagnostic.line}: ${safeText(diagnostic.reason)}\n`,

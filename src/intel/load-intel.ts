@@ -4,10 +4,12 @@ import {
   isIntelCategory,
 } from './categories.js';
 import { readDefaultIntel } from './default-intel.js';
+import { FeedDirectory } from './feed-directory.js';
 import { parseFeed } from './feeds/parse-feed.js';
 import type { IndicatorStore } from './indicator-store.js';
 import { IndicatorStoreBuilder } from './indicator-store-builder.js';
 import { readIntelFile } from './read-intel-file.js';
+import { readStoredFeeds } from './read-stored-feeds.js';
 
 /** One feed file given on the command line. */
 export interface IntelFileSpec {
@@ -44,13 +46,16 @@ export interface LoadIntelOptions {
   files: readonly IntelFileSpec[];
   /** Add the indicator set shipped in `intel/`. */
   includeDefault: boolean;
+  /** Add the feeds `vigil intel load` stored under this data directory. */
+  dataDir?: string;
   onDiagnostic?: (diagnostic: IntelDiagnostic) => void;
 }
 
 /**
- * Build one store from the shipped set and the given feed files, each
- * in the format detected from its text and named after its path. Throws
- * when a file cannot be read; entries it cannot use go to onDiagnostic.
+ * Build one store from the shipped set, the feeds stored in a data
+ * directory and the given feed files. Each file is read in the format
+ * detected from its text and named after its path. Throws when a file
+ * cannot be read; entries it cannot use go to onDiagnostic.
  */
 export function loadIntel(options: LoadIntelOptions): IndicatorStore {
   const builder = new IndicatorStoreBuilder();
@@ -58,6 +63,9 @@ export function loadIntel(options: LoadIntelOptions): IndicatorStore {
     const shipped = readDefaultIntel();
     builder.addAll(shipped.indicators);
     for (const problem of shipped.problems) options.onDiagnostic?.(problem);
+  }
+  if (options.dataDir !== undefined) {
+    builder.addAll(readStoredFeeds(new FeedDirectory(options.dataDir)));
   }
   for (const { file, category } of options.files) {
     const result = parseFeed(readIntelFile(file), { source: file, category });
