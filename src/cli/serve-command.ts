@@ -59,8 +59,8 @@ export function serveCommand(): Command {
       });
     } catch (error) {
       logger.fatal({ err: error }, 'start failed');
-      process.exitCode = 1;
-      return;
+      // The detection thread may already run; exit ends it too.
+      process.exit(1);
     }
 
     const stop = (signal: string) => {

@@ -40,20 +40,11 @@ export async function startServer(
   options: StartOptions,
 ): Promise<RunningServer> {
   const { logger } = options;
-  const pack = loadRulePack(config.rulesDir ?? defaultRulePackDir());
   const store = await Store.open(config);
-  logger.info(
-    { dialect: store.dialect, rules: pack.rules.length },
-    'store opened',
-  );
+  logger.info({ dialect: store.dialect }, 'store opened');
 
-  const generated = await bootstrapAdminToken(
-    store,
-    config.adminToken,
-    Date.now(),
-  );
-  if (generated !== undefined) options.onAdminTokenGenerated(generated);
-
+  // The detection thread loads the rule pack on the second core while
+  // this thread loads its own copy; it starts after the migrations ran.
   const metrics = new ServerMetrics();
   metrics.queueDepth.set(await store.queue.depth());
   const worker = new DetectionThread(
@@ -66,6 +57,19 @@ export async function startServer(
     metrics,
     logger,
   );
+  const workerStarted = worker.start();
+  // A failed start is awaited below; this keeps it from counting as
+  // unhandled before then.
+  workerStarted.catch(() => {});
+  const pack = loadRulePack(config.rulesDir ?? defaultRulePackDir());
+
+  const generated = await bootstrapAdminToken(
+    store,
+    config.adminToken,
+    Date.now(),
+  );
+  if (generated !== undefined) options.onAdminTokenGenerated(generated);
+
   const ingest = new IngestService(store, metrics, {
     maxEventBytes: config.maxEventBytes,
     onQueued: (events) => {
@@ -83,7 +87,7 @@ export async function startServer(
     worker,
     closing: false,
   };
-  await worker.start();
+  await workerStarted;
 
   const app = await buildServer(context);
   const url = await app.listen({ host: config.host, port: config.port });

@@ -18,9 +18,9 @@ import {
   type StoreBackend,
 } from '../support/store-backends.js';
 
-const BATCHES = 40;
-const EVENTS_PER_BATCH = 200;
-const KILL_AFTER_ACKS = 12;
+const BATCHES = 24;
+const EVENTS_PER_BATCH = 100;
+const KILL_AFTER_ACKS = 8;
 const CONCURRENCY = 4;
 
 function sample(key: string): Record<string, unknown> {
