@@ -81,7 +81,7 @@ export class Agent {
       node: config.node,
       agentVersion: '0.1.0',
     };
-    this.tree = new ProcessTree(32_768, config.procRoot);
+    this.tree = new ProcessTree(8192, config.procRoot);
     this.runtime = existsSync(config.runtimeSocket)
       ? new DockerApiClient(config.runtimeSocket)
       : undefined;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { containerRefOf } from '../sources/container-runtime/container-collector.js';
 import type { ContainerDirectory } from '../sources/container-runtime/container-directory.js';
@@ -111,16 +111,27 @@ export class Attributor {
     pid: number,
     ppid: number,
   ): CgroupAttribution | undefined {
-    for (const candidate of [pid, ppid]) {
-      if (candidate <= 0) continue;
-      try {
-        const path = join(this.procRoot, String(candidate), 'cgroup');
-        return parseCgroup(readFileSync(path, 'utf8'));
-      } catch {
-        const remembered = this.tree.attributionOf(candidate);
-        if (remembered !== undefined) return remembered;
-      }
+    // The process itself is read live: runc moves an exec'd process into
+    // the container's cgroup before it starts. A parent, usually long
+    // lived and shared by many children, is read once and remembered.
+    const own = this.readAttribution(pid);
+    if (own !== undefined) return own;
+    const remembered =
+      this.tree.attributionOf(pid) ?? this.tree.attributionOf(ppid);
+    if (remembered !== undefined) return remembered;
+    return this.readAttribution(ppid);
+  }
+
+  private readAttribution(pid: number): CgroupAttribution | undefined {
+    if (pid <= 0) return undefined;
+    const path = join(this.procRoot, String(pid), 'cgroup');
+    // existsSync first: a throwing read costs more, and most short-lived
+    // processes have exited by the time their record is read.
+    if (!existsSync(path)) return undefined;
+    try {
+      return parseCgroup(readFileSync(path, 'utf8'));
+    } catch {
+      return undefined;
     }
-    return undefined;
   }
 }

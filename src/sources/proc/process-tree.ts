@@ -23,7 +23,7 @@ export class ProcessTree {
   private readonly nodes = new Map<number, TreeProcess>();
 
   constructor(
-    private readonly maxEntries = 32_768,
+    private readonly maxEntries = 8192,
     private readonly procRoot = '/proc',
   ) {}
 
