@@ -24,8 +24,9 @@ function age(iso: string | undefined, nowMs: number): string {
 }
 
 /**
- * A stored feed's freshness: `error: …` when its last refresh failed,
- * `stale` when a URL feed was not fetched for two intervals, else `ok`.
+ * Describe a stored feed's freshness: `error: …` when its last refresh
+ * failed, `stale` when a URL feed was not fetched for two intervals,
+ * else `ok`.
  */
 export function feedStatus(
   definition: FeedDefinition,

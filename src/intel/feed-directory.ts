@@ -42,7 +42,7 @@ export class FeedDirectory {
     this.feedsDir = join(this.root, 'feeds');
   }
 
-  /** Every stored definition; none when nothing was loaded yet. */
+  /** Read every stored definition, or none when nothing was loaded. */
   definitions(): FeedDefinition[] {
     const path = join(this.root, 'feeds.json');
     if (!existsSync(path)) return [];
@@ -93,7 +93,7 @@ export class FeedDirectory {
     writeAtomic(this.statePath(name), `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  /** The last good copy of a feed, or undefined when none is stored. */
+  /** Read the last good copy of a feed, if one is stored. */
   readCopy(name: string): string | undefined {
     const path = this.copyPath(name);
     return existsSync(path) ? readIntelFile(path, MAX_FEED_BYTES) : undefined;

@@ -3,8 +3,8 @@ import type { Indicator } from './indicator.js';
 import { parseStoredFeed } from './refresh-feed.js';
 
 /**
- * The indicators of every feed stored in a directory, parsed from each
- * last good copy. A feed without a copy contributes nothing.
+ * Parse the last good copy of every feed stored in a directory into
+ * indicators. A feed without a copy contributes nothing.
  */
 export function readStoredFeeds(directory: FeedDirectory): Indicator[] {
   const indicators: Indicator[] = [];

@@ -139,7 +139,7 @@ export class AddressIntervals {
     return sweep(words, points, labels, deltas, order, table);
   }
 
-  /** The label set id of an IPv4 address, 0 when none covers it. */
+  /** Find the label set id of an IPv4 address, 0 when none covers it. */
   lookup4(address: number): number {
     const packed = this.packed;
     const bucket = address >>> 16;
@@ -157,7 +157,7 @@ export class AddressIntervals {
     return packed[high * 3 + 2] as number;
   }
 
-  /** The label set id of an IPv6 address in four words. */
+  /** Find the label set id of an IPv6 address given as four words. */
   lookup6(address: Uint32Array): number {
     const packed = this.packed;
     const bucket = (address[0] as number) >>> 16;

@@ -37,8 +37,8 @@ export interface FlowReadResult {
 }
 
 /**
- * The flow format of a file from its first bytes (gzip is opened), or
- * undefined when it is not a flow log.
+ * Detect the flow format of a file from its first bytes, inflating gzip,
+ * or return undefined when it is not a flow log.
  */
 export async function sniffFlowFormat(
   file: string,

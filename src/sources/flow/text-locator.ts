@@ -14,7 +14,7 @@ export class TextLocator {
     }
   }
 
-  /** The line of the next `"needle"` after the last one found, or 1. */
+  /** Find the line of the next `"needle"` after the last one, or 1. */
   lineOf(needle: string): number {
     const quoted = `"${needle}"`;
     let at = this.text.indexOf(quoted, this.cursor);
@@ -24,7 +24,7 @@ export class TextLocator {
     return this.lineAt(at);
   }
 
-  /** The 1-based line of a character offset. */
+  /** Convert a character offset to its 1-based line number. */
   lineAt(offset: number): number {
     let low = 0;
     let high = this.newlines.length;
