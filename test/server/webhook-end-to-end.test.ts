@@ -134,6 +134,23 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
     expect(dismissed.body.items.map((a: { id: string }) => a.id)).toEqual([id]);
   });
 
+  it('cluster list shows enrolment and sources', async () => {
+    const list = await request(
+      `${server.url}/api/v1/clusters`,
+      TEST_ADMIN_TOKEN,
+    );
+    expect(list.status).toBe(200);
+    const first = list.body.items.find(
+      (c: { name: string }) => c.name === 'corpus-0',
+    );
+    expect(Date.parse(first.enrolledAt)).not.toBeNaN();
+    expect(first.revokedAt).toBeNull();
+    const audit = first.sources.find(
+      (s: { source: string }) => s.source === 'k8s-audit',
+    );
+    expect(audit.events).toBeGreaterThan(0);
+  });
+
   it('coverage shows the audit webhook connected', async () => {
     const coverage = await request(
       `${server.url}/api/v1/clusters/corpus-0/coverage`,
