@@ -42,10 +42,10 @@ export interface AgentCounters {
 }
 
 /**
- * The node agent: collects host events from kernel audit, /proc and the
- * container runtime, attributes them to container, pod and ancestry,
- * runs the host rules on them and sends the alerts to stdout and/or the
- * server through the spool, with heartbeats and inventory.
+ * The node agent. It collects host events from kernel audit, /proc and
+ * the container runtime and attributes them to container, pod and
+ * ancestry. It runs the host rules on them and sends the alerts to stdout
+ * or through the spool to the server, with heartbeats and inventory.
  */
 export class Agent {
   readonly counters: AgentCounters = { events: 0, droppedEvents: 0, alerts: 0 };

@@ -30,8 +30,8 @@ export interface AttributionStats {
  * comes from the cgroup of the process, or of its parent when the process
  * already exited (children inherit the cgroup at fork). Details come from
  * the runtime's inspect. A container id the runtime does not know keeps
- * the id with `unknown` name and image; a pod UID from a kubepods path
- * without runtime labels keeps the UID.
+ * the id, with `unknown` name and image. A pod UID from a kubepods path
+ * without runtime labels is kept as well.
  */
 export class Attributor {
   readonly stats: AttributionStats = {
@@ -106,7 +106,7 @@ export class Attributor {
   }
 
   // NOTE: a pid from an old log line may belong to a newer process by
-  // now; the agent reads the log within a second, which keeps this rare.
+  // now. The agent reads the log within a second, so this is rare.
   private attributionOf(
     pid: number,
     ppid: number,

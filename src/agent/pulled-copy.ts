@@ -4,9 +4,9 @@ import type { ServerClient } from './server-client.js';
 
 /**
  * A document the agent pulls from the server (rule pack, intelligence)
- * and keeps on disk. `refresh` asks with the stored ETag; a new answer is
- * accepted only when `accept` takes it, so a bad copy never replaces the
- * last good one.
+ * and keeps on disk. `refresh` requests it with the stored ETag. A new
+ * answer is kept only when `accept` takes it, so a bad copy never
+ * replaces the last good one.
  */
 export class PulledCopy<T> {
   private etag: string | undefined;
@@ -21,7 +21,7 @@ export class PulledCopy<T> {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** The last good copy from disk, if one was stored. */
+  /** Loads the last good copy from disk, if one was stored. */
   loadStored(): T | undefined {
     try {
       const stored = JSON.parse(

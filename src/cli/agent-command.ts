@@ -152,7 +152,7 @@ export function agentCommand(): Command {
       );
 
       // The agent's own timers do not hold the process open, so that tests
-      // can embed it; the command holds it open until a signal.
+      // can embed it. The command keeps the process open until a signal.
       const keepAlive = setInterval(() => {}, 1 << 30);
       let stopping = false;
       const stop = async () => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { heartbeatSchema, inventorySchema } from './agent-alert-schema.js';
 
-/** What the server last heard from one agent. */
+/** The last heartbeat and inventory of one agent. */
 export interface AgentRecord {
   cluster: string;
   node: string;
@@ -12,9 +12,9 @@ export interface AgentRecord {
 
 /**
  * The agents that reported to this server process, by cluster and node,
- * bounded in number (the least recently seen is forgotten first).
- * NOTE: held in memory, so a restart forgets agents until their next
- * heartbeat; the store has no agents table yet.
+ * bounded in number (the least recently seen is dropped first).
+ * NOTE: kept in memory, so after a restart the list is empty until the
+ * next heartbeats arrive. The store has no agents table yet.
  */
 export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
@@ -37,7 +37,7 @@ export class AgentRegistry {
     }
   }
 
-  /** The agents of one cluster, or of all clusters. */
+  /** Lists the agents of one cluster, or of all clusters. */
   list(cluster?: string): AgentRecord[] {
     return [...this.agents.values()].filter(
       (a) => cluster === undefined || a.cluster === cluster,

@@ -62,7 +62,7 @@ function watches(root: string): Watch[] {
 }
 
 /**
- * The audit rules the agent needs, as auditctl argument lists: execve and
+ * Lists the audit rules the agent needs, as auditctl argument lists: execve and
  * execveat for 64- and 32-bit processes, connect, and watches on
  * credential stores, SSH authorized keys, the kubelet's kubeconfig and
  * shell history files. A watch needs its parent folder to exist (the

@@ -1,6 +1,9 @@
 import type { AuditLineProblem, AuditRecord } from './audit-record.js';
 
-/** Longest line accepted; the kernel caps one record near 8,970 bytes. */
+/**
+ * Maximum line length accepted, in characters. The kernel caps one record
+ * near 8,970 bytes.
+ */
 export const MAX_AUDIT_LINE_BYTES = 64 * 1024;
 
 /** The group separator that ENRICHED format puts before resolved fields. */

@@ -4,7 +4,7 @@ import type { ContainerDirectory } from './container-directory.js';
 import type { DockerApiClient } from './docker-api-client.js';
 import { parseDockerEvent } from './parse-docker-event.js';
 
-/** Where container events are attributed. */
+/** Cluster, node and runtime name of container events. */
 export interface ContainerEventContext {
   cluster: string;
   node: string;
@@ -20,7 +20,7 @@ export interface ContainerCollectorStats {
   reconnects: number;
 }
 
-/** The container reference that host events carry. */
+/** Builds the container reference that host events carry. */
 export function containerRefOf(details: ContainerDetails): ContainerRef {
   return {
     id: details.id,

@@ -55,7 +55,7 @@ export class ContainerDirectory {
     return this.get(id);
   }
 
-  /** Every container currently cached, for the inventory. */
+  /** Lists every container currently cached, for the inventory. */
   known(): ContainerDetails[] {
     return [...this.cache.values()];
   }

@@ -12,7 +12,7 @@ import type { ProcessTree } from './process-tree.js';
 import { type ProcProcess, readProcProcess } from './read-proc-process.js';
 import { listPids, socketOwners } from './socket-owners.js';
 
-/** Where scanned events are attributed. */
+/** Node, cluster and options of a /proc scan. */
 export interface ProcScanContext {
   cluster: string;
   node: string;

@@ -37,7 +37,7 @@ export class ProcessTree {
     }
   }
 
-  /** The cgroup attribution last seen for a pid, if any. */
+  /** Returns the cgroup attribution last seen for a pid, if any. */
   attributionOf(pid: number): CgroupAttribution | undefined {
     return this.nodes.get(pid)?.attribution;
   }
@@ -60,7 +60,7 @@ export class ProcessTree {
     return node;
   }
 
-  /** The ancestors of a process whose parent is `ppid`, nearest first. */
+  /** Lists the ancestors of a process whose parent is `ppid`, nearest first. */
   async ancestors(ppid: number): Promise<ProcessAncestor[]> {
     const chain: ProcessAncestor[] = [];
     const seen = new Set<number>();

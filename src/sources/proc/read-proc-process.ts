@@ -21,8 +21,8 @@ export interface ProcProcess {
   cgroup: string;
 }
 
-// /proc files are generated on read and never block on a disk, so they
-// are read synchronously: a thread-pool round trip per file costs more.
+// The kernel generates /proc files on read, without disk I/O, so they are
+// read synchronously. A thread-pool round trip per file costs more.
 function text(path: string, limit = MAX_CMDLINE_BYTES): string {
   return readFileSync(path).subarray(0, limit).toString('utf8');
 }
