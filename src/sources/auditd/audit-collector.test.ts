@@ -124,3 +124,51 @@ describe('AuditCollector on ENRICHED lines', () => {
     expect((events[0] as ProcessEvent).process.argv).toEqual(['/bin/true']);
   });
 });
+
+describe('AuditCollector bounds', () => {
+  const syscall = (serial: number) =>
+    `type=SYSCALL msg=audit(1700000000.000:${serial}): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=2 uid=0 auid=0 comm="x" exe="/x"`;
+
+  it('closes the oldest event when the buffer is full', () => {
+    const events: HostEvent[] = [];
+    const collector = new AuditCollector(
+      { cluster: 'c', node: 'n' },
+      (e) => events.push(e),
+      () => {},
+      { maxOpenEvents: 2, reorderWindow: 1000 },
+    );
+    for (const serial of [10, 11, 12]) collector.pushLine(syscall(serial), 1);
+    expect(events.map((e) => e.id)).toEqual(['audit:n:1700000000.000:10']);
+    expect(events[0]?.truncated).toBe(true);
+    expect(collector.stats.evicted).toBe(1);
+  });
+
+  it('closes an event after the timeout', () => {
+    let now = 0;
+    const events: HostEvent[] = [];
+    const collector = new AuditCollector(
+      { cluster: 'c', node: 'n' },
+      (e) => events.push(e),
+      () => {},
+      { timeoutMs: 2000, now: () => now },
+    );
+    collector.pushLine(syscall(5), 1);
+    collector.expire();
+    expect(events).toHaveLength(0);
+    now = 2500;
+    collector.expire();
+    expect(events).toHaveLength(1);
+    expect(collector.stats.timedOut).toBe(1);
+  });
+
+  it('counts a record for an emitted event as late', () => {
+    const collector = new AuditCollector({ cluster: 'c', node: 'n' }, () => {});
+    collector.pushLine(syscall(7), 1);
+    collector.pushLine(
+      'type=PROCTITLE msg=audit(1700000000.000:7): proctitle="x"',
+      2,
+    );
+    collector.pushLine('type=CWD msg=audit(1700000000.000:7): cwd="/"', 3);
+    expect(collector.stats.late).toBe(1);
+  });
+});
