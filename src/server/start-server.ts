@@ -105,8 +105,14 @@ export async function startServer(
 
 async function pruneRetryKeys(context: ServerContext): Promise<void> {
   const cutoff = Date.now() - context.config.dedupeWindowSeconds * 1000;
+  const chunk = 10_000;
   try {
-    await context.store.queue.forgetSeenBefore(cutoff);
+    while (
+      (await context.store.queue.forgetSeenBefore(cutoff, chunk)) === chunk
+    ) {
+      // Let requests waiting for the database run between chunks.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } catch (error) {
     context.logger.warn({ err: error }, 'deleting expired retry keys failed');
   }

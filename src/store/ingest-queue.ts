@@ -1,5 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { VigilDatabase } from './schema.js';
 
 /** One event of a batch that may be queued: its position and retry key. */
@@ -164,13 +164,20 @@ export class IngestQueue {
     return Number(row.n);
   }
 
-  /** Forgets event keys seen before `cutoffMs`; returns how many. */
-  async forgetSeenBefore(cutoffMs: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('ingest_seen')
-      .where('seen_ms', '<', cutoffMs)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /**
+   * Forgets up to `limit` event keys seen before `cutoffMs`; returns how
+   * many. Callers repeat it until it returns less than `limit`, so that a
+   * large backlog does not hold the write lock in one statement.
+   */
+  async forgetSeenBefore(cutoffMs: number, limit = 10_000): Promise<number> {
+    const result = await sql`
+      delete from ingest_seen
+      where (cluster, event_key) in (
+        select cluster, event_key from ingest_seen
+        where seen_ms < ${cutoffMs}
+        limit ${limit}
+      )`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
   }
 
   /**
