@@ -128,7 +128,7 @@ export class IngestService {
           item.resolve(results[i] as EnqueueResult);
         }
       } catch (error) {
-        // The whole group rolled back; each caller answers 503 and the
+        // The whole group rolled back; each caller responds 503 and the
         // API server retries.
         for (const item of group) item.reject(error);
       }
