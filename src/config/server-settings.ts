@@ -3,12 +3,17 @@ import { z } from 'zod';
 /** Mebibytes, in bytes. */
 const MIB = 1024 * 1024;
 
+const PORT_MESSAGE = 'must be a TCP port from 0 to 65535';
 const port = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(65_535, 'must be a TCP port from 0 to 65535');
-const positiveInt = z.coerce.number().int().positive();
+  .number({ error: PORT_MESSAGE })
+  .int(PORT_MESSAGE)
+  .min(0, PORT_MESSAGE)
+  .max(65_535, PORT_MESSAGE);
+const COUNT_MESSAGE = 'must be a positive whole number';
+const positiveInt = z.coerce
+  .number({ error: COUNT_MESSAGE })
+  .int(COUNT_MESSAGE)
+  .positive(COUNT_MESSAGE);
 const path = z.string().min(1);
 
 /**
