@@ -50,7 +50,9 @@ describe('loadServerConfig', () => {
   it('invalid environment names variable', () => {
     expect(() =>
       loadServerConfig({ flags: {}, env: { VIGIL_BODY_LIMIT_BYTES: 'lots' } }),
-    ).toThrow(/environment variable VIGIL_BODY_LIMIT_BYTES/);
+    ).toThrow(
+      /environment variable VIGIL_BODY_LIMIT_BYTES: must be a positive whole number/,
+    );
   });
 
   it('invalid file value names file', () => {
