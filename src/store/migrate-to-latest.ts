@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
+import { type Kysely, type Migration, Migrator } from 'kysely';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import type { VigilDatabase } from './schema.js';
 import type { StoreDialect } from './store-dialect.js';
