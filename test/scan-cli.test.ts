@@ -163,7 +163,7 @@ describe('vigil scan', () => {
     );
     const { stdout, stderr } = vigil('scan', '--format', 'json', file);
     expect(JSON.parse(stdout).count).toBe(1);
-    expect(stderr).toContain('1 requests in 2 audit records');
+    expect(stderr).toContain('1 requests in 2 records');
   });
 
   it('drops a record repeated by a log shipper', () => {
@@ -225,6 +225,7 @@ describe('vigil scan', () => {
     );
     expect(status).toBe(2);
     expect(stderr).toContain('vigil: cannot read /nonexistent/a.log: ENOENT');
+    expect(stderr).toContain('scanned 1 file(s), 1 unreadable');
     expect(JSON.parse(stdout).alertType).toBe('K8S_PrivilegedContainer');
   });
 

@@ -179,6 +179,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
       ? new ScanProgressLine(process.stderr)
       : undefined;
 
+  let printed = 0;
   const summary = await scanFiles(files, {
     pack,
     intel,
@@ -201,6 +202,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
     },
     onAlert(alert) {
       if (severityRank(alert.severity) < minimum) return;
+      printed++;
       if (options.format === 'json') {
         process.stdout.write(`${JSON.stringify(alert)}\n`);
       } else {
@@ -216,7 +218,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
       alerts.length > 0 ? `${formatAlertTable(alerts)}\n` : 'No alerts.\n',
     );
   }
-  process.stderr.write(formatScanSummary(summary));
+  process.stderr.write(formatScanSummary(summary, printed));
 
   if (summary.unreadableFiles > 0) {
     process.exitCode = EXIT_UNREADABLE_FILE;

@@ -117,10 +117,14 @@ describe('compileCondition', () => {
     ],
     [{ field: 'audit.verb', equal: 'a' }, /unknown operator equal/],
     [{ field: 'a..b', equals: 1 }, /invalid field path/],
+    [
+      { field: 'audti.verb', equals: 'get' },
+      /unknown field audti in "audti.verb"/,
+    ],
     [{ predicate: 'nope' }, /unknown predicate "nope"/],
-    [{ field: 'x', matches: '(a+)+$' }, /backtrack exponentially/],
-    [{ field: 'x', matches: '(a)\\1' }, /backreferences/],
-    [{ field: 'x', in: ['@missing'] }, /unknown list "missing"/],
+    [{ field: 'audit.verb', matches: '(a+)+$' }, /backtrack exponentially/],
+    [{ field: 'audit.verb', matches: '(a)\\1' }, /backreferences/],
+    [{ field: 'audit.verb', in: ['@missing'] }, /unknown list "missing"/],
     [{ every: [] }, /unknown condition with keys every/],
     [{ all: [] }, /all must be a non-empty list/],
     [
@@ -139,9 +143,11 @@ describe('compileCondition', () => {
 
   it('locates an error by its path', () => {
     try {
-      compileCondition({ all: [{ field: 'a', equals: 1 }, { bad: 1 }] }, env, [
-        'condition',
-      ]);
+      compileCondition(
+        { all: [{ field: 'audit.verb', equals: 1 }, { bad: 1 }] },
+        env,
+        ['condition'],
+      );
       expect.unreachable();
     } catch (error) {
       expect((error as { path: unknown }).path).toEqual([

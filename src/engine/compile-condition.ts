@@ -11,6 +11,26 @@ import type { ViewRegistry } from './views/view-registry.js';
 
 type Path = ReadonlyArray<string | number>;
 
+/** Top-level fields of normalized events (see src/sources/event.ts). */
+const EVENT_FIELDS = [
+  'id',
+  'kind',
+  'time',
+  'timeMs',
+  'cluster',
+  'node',
+  'container',
+  'pod',
+  'origin',
+  'truncated',
+  'audit',
+  'process',
+  'file',
+  'network',
+  'runtime',
+  'flow',
+];
+
 /** What compiling a condition can refer to. */
 export interface ConditionEnvironment extends CompileEnvironment {
   views: ViewRegistry;
@@ -223,6 +243,16 @@ function compileValue(
   }
 
   const [first, ...rest] = keys as [string, ...string[]];
+  if (fromRoot && !env.views.has(first) && !EVENT_FIELDS.includes(first)) {
+    // A misspelt path would read nothing forever, and in an exception
+    // `not` of it would silence the rule.
+    throw new RuleError(
+      `unknown field ${first} in ${JSON.stringify(fieldPath)}; an event ` +
+        `has ${EVENT_FIELDS.join(', ')}, and the views are ` +
+        [...env.views.keys()].join(', '),
+      path,
+    );
+  }
   if (fromRoot && env.views.has(first)) {
     const getRest = rest.length > 0 ? compileGetter(rest) : undefined;
     return (_item, context) => {

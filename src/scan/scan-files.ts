@@ -57,6 +57,8 @@ export interface ScanSummary {
   records: number;
   /** Distinct requests, each counted once across its stages. */
   requests: number;
+  /** Matches that exceptions suppressed, by `RULE/EXCEPTION`. */
+  suppressed: Record<string, number>;
   /** Records repeated within the last MAX_RECENT_RECORDS, not evaluated. */
   repeatedRecords: number;
   /** Lines or values that produced no event, by reason. */
@@ -122,6 +124,7 @@ export async function scanFiles(
     records: 0,
     requests: 0,
     repeatedRecords: 0,
+    suppressed: {},
     skipped: {},
     truncated: 0,
     alerts: 0,
@@ -197,6 +200,7 @@ export async function scanFiles(
     options.onProgress?.({ file, records: summary.records, fileBytesRead });
   }
   engine.flush();
+  summary.suppressed = { ...engine.stats.suppressed };
   summary.durationMs = performance.now() - started;
   return summary;
 }
