@@ -200,6 +200,19 @@ describe('vigil scan', () => {
     expect(stdout).toBe('');
   });
 
+  it('reads past a deeply nested item of an array', () => {
+    const file = join(dir, 'deep.json');
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const before = JSON.stringify(privilegedPod('first'));
+    const after = JSON.stringify({ ...privilegedPod('second'), auditID: 'b2' });
+    writeFileSync(file, `[\n${before},\n${deep},\n${after}\n]\n`);
+    const { status, stdout, stderr } = vigil('scan', '--format', 'json', file);
+    expect(status).toBe(0);
+    // Both pods have the same user and container, so they fold into one.
+    expect(JSON.parse(stdout).count).toBe(2);
+    expect(stderr).toContain(`${file}:3: unrecognized audit log value`);
+  });
+
   it('names the cluster given with --cluster', () => {
     const file = join(dir, 'cluster.log');
     writeFileSync(file, `${JSON.stringify(privilegedPod('api'))}\n`);

@@ -281,4 +281,14 @@ describe('normalizeAuditValue', () => {
     });
     expect(wrong.problems[0]?.reason).toBe('missing protoPayload');
   });
+
+  it('reports a nested array instead of recursing into it', () => {
+    let nested: unknown = [];
+    for (let i = 0; i < 200_000; i++) nested = [nested];
+    const out = normalizeAuditValue([nested]);
+    expect(out.events).toEqual([]);
+    expect(out.problems.map((p) => p.reason)).toEqual([
+      'unrecognized audit log value: expected an object inside the array, got an array',
+    ]);
+  });
 });

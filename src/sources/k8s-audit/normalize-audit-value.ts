@@ -57,14 +57,26 @@ export function normalizeAuditValue(
   return out;
 }
 
-/** Normalizes `value` into `out`; the reader's per-value entry point. */
+/**
+ * Normalizes `value` into `out`; the reader's per-value entry point. One
+ * level of array is unwrapped (`gcloud logging read --format=json`
+ * writes one); an array inside it is a problem, not a recursion that
+ * hostile nesting could drive past the stack.
+ */
 export function normalizeInto(
   value: unknown,
   context: NormalizeContext,
   out: AuditCollector,
+  inArray = false,
 ): void {
   if (Array.isArray(value)) {
-    for (const item of value) normalizeInto(item, context, out);
+    if (inArray) {
+      const reason =
+        'unrecognized audit log value: expected an object inside the array, got an array';
+      addProblem(out, context, 'unknown-format', reason);
+      return;
+    }
+    for (const item of value) normalizeInto(item, context, out, true);
     return;
   }
   if (!isPlainObject(value)) {
