@@ -51,6 +51,8 @@ function countsText(counts: IndicatorCounts): string {
 export function formatIntelFeeds(rows: readonly FeedRow[], nowMs: number) {
   const table = new Table({
     head: ['feed', 'category', 'indicators', 'fetched', 'status', 'source'],
+    // No colours: the table often goes to a pipe or a file.
+    style: { head: [], border: [] },
     wordWrap: true,
   });
   for (const row of rows) {
