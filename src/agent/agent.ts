@@ -66,8 +66,12 @@ export class Agent {
   private follower: AuditLogFollower | undefined;
   private containers: ContainerCollector | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Events waiting for `drain`, oldest first, from `head` on. */
+  private pending: HostEvent[] = [];
+  private head = 0;
+  /** The running drain, or a resolved promise when the queue is empty. */
   private queue: Promise<void> = Promise.resolve();
-  private queued = 0;
+  private draining = false;
   private intel: IntelLookup = NO_INTEL;
   private readonly startedAt = new Date().toISOString();
 
@@ -238,30 +242,63 @@ export class Agent {
   }
 
   private enqueue(event: HostEvent): void {
-    if (this.queued >= MAX_QUEUED_EVENTS) {
+    if (this.pending.length - this.head >= MAX_QUEUED_EVENTS) {
       this.counters.droppedEvents++;
       return;
     }
-    this.queued++;
-    this.queue = this.queue.then(async () => {
-      this.queued--;
-      try {
-        await this.handle(event);
-      } catch (error) {
-        this.logger.error(
-          { err: error, eventId: event.id },
-          'event handling failed',
-        );
-      }
-    });
+    this.pending.push(event);
+    if (!this.draining) {
+      this.draining = true;
+      this.queue = this.drain();
+    }
   }
 
-  private async handle(event: HostEvent): Promise<void> {
+  /**
+   * Handles queued events in order. Most events are handled synchronously
+   * (host processes, containers already inspected), so a batch from one
+   * log read costs one promise, not several per event; only a runtime
+   * inspect waits.
+   */
+  private async drain(): Promise<void> {
+    try {
+      while (this.head < this.pending.length) {
+        const event = this.pending[this.head] as HostEvent;
+        this.head++;
+        if (this.head >= 1024 && this.head * 2 >= this.pending.length) {
+          // Events keep arriving while an inspect is awaited, so the drain
+          // may not end for long; handled events are cut off the array.
+          this.pending = this.pending.slice(this.head);
+          this.head = 0;
+        }
+        try {
+          const waiting = this.handle(event);
+          if (waiting) await waiting;
+        } catch (error) {
+          this.logger.error(
+            { err: error, eventId: event.id },
+            'event handling failed',
+          );
+        }
+      }
+    } finally {
+      this.pending = [];
+      this.head = 0;
+      this.draining = false;
+    }
+  }
+
+  private handle(event: HostEvent): Promise<void> | undefined {
     this.counters.events++;
     if (event.kind === 'process' && event.origin.format === 'auditd') {
       this.scanner.markReported(event.process.pid);
     }
-    await this.attributor.attribute(event);
+    const waiting = this.attributor.attributeNow(event);
+    if (waiting) return waiting.then(() => this.evaluate(event));
+    this.evaluate(event);
+    return undefined;
+  }
+
+  private evaluate(event: HostEvent): void {
     this.sink.event(event);
     for (const alert of this.engine.process(event)) {
       if (alert.count === 1) this.emit(alert);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { containerRefOf } from '../sources/container-runtime/container-collector.js';
+import type { ContainerDetails } from '../sources/container-runtime/container-details.js';
 import type { ContainerDirectory } from '../sources/container-runtime/container-directory.js';
 import {
   type ContainerRef,
@@ -9,11 +9,9 @@ import {
   UNKNOWN,
   type Unknown,
 } from '../sources/event.js';
-import {
-  type CgroupAttribution,
-  parseCgroup,
-} from '../sources/proc/parse-cgroup.js';
+import type { CgroupAttribution } from '../sources/proc/parse-cgroup.js';
 import type { ProcessTree } from '../sources/proc/process-tree.js';
+import { CgroupCache } from './cgroup-cache.js';
 
 /** Counters of attribution. */
 export interface AttributionStats {
@@ -40,16 +38,30 @@ export class Attributor {
     cgroupUnread: 0,
     inspectFailures: 0,
   };
+  private readonly cgroups = new CgroupCache();
+  private readonly procPrefix: string;
 
   constructor(
     private readonly tree: ProcessTree,
     private readonly directory: ContainerDirectory,
-    private readonly procRoot = '/proc',
-  ) {}
+    procRoot = '/proc',
+  ) {
+    this.procPrefix = procRoot.endsWith('/') ? procRoot : `${procRoot}/`;
+  }
 
   /** Fills `container`, `pod` and `process.ancestors` in place. */
   async attribute(event: HostEvent): Promise<HostEvent> {
-    if (event.kind === 'container') return event;
+    await this.attributeNow(event);
+    return event;
+  }
+
+  /**
+   * Fills the event as `attribute` does. Returns undefined when the work
+   * is done, and a promise only when the container runtime must be asked,
+   * so that host processes and cached containers cost no promise.
+   */
+  attributeNow(event: HostEvent): Promise<void> | undefined {
+    if (event.kind === 'container') return undefined;
     const process = event.process;
     const attribution = this.attributionOf(process.pid, process.ppid);
     if (event.kind === 'process') {
@@ -63,32 +75,46 @@ export class Attributor {
       });
     }
     if (process.ancestors.length === 0 && process.ppid > 0) {
-      process.ancestors = await this.tree.ancestors(process.ppid);
+      process.ancestors = this.tree.ancestorsNow(process.ppid);
     }
     if (attribution === undefined) {
       this.stats.cgroupUnread++;
-      return event;
+      return undefined;
     }
 
     const { containerId, podUid } = attribution;
-    if (containerId === undefined) return event;
-    const found = await this.describe(containerId, podUid);
+    if (containerId === undefined) return undefined;
+    const cached = this.directory.cached(containerId);
+    if (cached !== undefined) {
+      this.fill(event, containerId, podUid, cached ?? undefined);
+      return undefined;
+    }
+    return this.directory.get(containerId).then(
+      (details) => this.fill(event, containerId, podUid, details),
+      () => {
+        this.stats.inspectFailures++;
+        this.fill(event, containerId, podUid, undefined);
+      },
+    );
+  }
+
+  private fill(
+    event: HostEvent,
+    containerId: string,
+    podUid: string | undefined,
+    details: ContainerDetails | undefined,
+  ): void {
+    const found = this.describe(containerId, podUid, details);
     event.container = found.container;
     event.pod = found.pod;
     this.stats.attributed++;
-    return event;
   }
 
-  private async describe(
+  private describe(
     containerId: string,
     podUid: string | undefined,
-  ): Promise<{ container: ContainerRef; pod: PodRef | Unknown }> {
-    let details: Awaited<ReturnType<ContainerDirectory['get']>>;
-    try {
-      details = await this.directory.get(containerId);
-    } catch {
-      this.stats.inspectFailures++;
-    }
+    details: ContainerDetails | undefined,
+  ): { container: ContainerRef; pod: PodRef | Unknown } {
     if (details)
       return { container: containerRefOf(details), pod: details.pod };
     this.stats.runtimeUnknown++;
@@ -124,12 +150,14 @@ export class Attributor {
 
   private readAttribution(pid: number): CgroupAttribution | undefined {
     if (pid <= 0) return undefined;
-    const path = join(this.procRoot, String(pid), 'cgroup');
+    // Concatenation, not path.join: this runs once or twice per event and
+    // join's validation costs more than the rest of the path work.
+    const path = `${this.procPrefix}${pid}/cgroup`;
     // existsSync first: a throwing read costs more, and most short-lived
     // processes have exited by the time their record is read.
     if (!existsSync(path)) return undefined;
     try {
-      return parseCgroup(readFileSync(path, 'utf8'));
+      return this.cgroups.parse(readFileSync(path, 'utf8'));
     } catch {
       return undefined;
     }

@@ -88,8 +88,21 @@ function serialDistance(from: number, to: number): number {
   return forward < HALF_RANGE ? forward : forward - 2 ** 32;
 }
 
+/** Answers of `isStandalone` by record type; a few dozen types occur. */
+const standaloneByType = new Map<string, boolean>();
+const MAX_REMEMBERED_TYPES = 256;
+
 function isStandalone(type: string): boolean {
-  return STANDALONE_PREFIXES.some((prefix) => type.startsWith(prefix));
+  const known = standaloneByType.get(type);
+  if (known !== undefined) return known;
+  const standalone = STANDALONE_PREFIXES.some((prefix) =>
+    type.startsWith(prefix),
+  );
+  // Types come from log lines, so the map is bounded.
+  if (standaloneByType.size < MAX_REMEMBERED_TYPES) {
+    standaloneByType.set(type, standalone);
+  }
+  return standalone;
 }
 
 /** Serials remembered per node to recognise late records. */
@@ -224,8 +237,14 @@ export class AuditReassembler {
     this.open.delete(key);
     this.markEmitted(event.node, event.serial);
     this.stats.events++;
-    const { openedAt: _, ...rest } = event;
-    this.emit({ ...rest, forced });
+    this.emit({
+      node: event.node,
+      serial: event.serial,
+      stamp: event.stamp,
+      timeMs: event.timeMs,
+      records: event.records,
+      forced,
+    });
   }
 
   private markEmitted(node: string | undefined, serial: number): void {

@@ -12,6 +12,21 @@ export interface DecodedArguments {
   truncated: boolean;
 }
 
+const ARGUMENT_KEY = /^a(\d{1,7})(?:\[(\d{1,7})\])?$/;
+
+/** A `"…"` value short enough to keep whole, with printable ASCII only. */
+function isPlainQuoted(raw: string): boolean {
+  if (raw.length < 2 || raw.length - 2 > MAX_ARGUMENT_BYTES) return false;
+  if (raw.charCodeAt(0) !== 34 || raw.charCodeAt(raw.length - 1) !== 34) {
+    return false;
+  }
+  for (let i = 1; i < raw.length - 1; i++) {
+    const code = raw.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
+}
+
 function valueBytes(raw: string): Buffer {
   if (raw.startsWith('"')) return Buffer.from(raw.slice(1, -1), 'utf8');
   return Buffer.from(raw, 'hex');
@@ -27,22 +42,30 @@ function valueBytes(raw: string): Buffer {
  * cut (`truncated`).
  */
 export function decodeExecve(records: AuditRecord[]): DecodedArguments {
-  const pieces = new Map<number, Buffer[]>();
+  const pieces = new Map<number, Array<Buffer | string>>();
   let argc: number | undefined;
   let truncated = false;
   for (const record of records) {
     argc ??= decodeAuditNumber(record.fields.get('argc'));
     for (const [key, raw] of record.fields) {
-      const match = /^a(\d{1,7})(?:\[(\d{1,7})\])?$/.exec(key);
+      // Cheap test first: most fields of other records start elsewhere.
+      if (key.charCodeAt(0) !== 97 /* a */) continue;
+      const match = ARGUMENT_KEY.exec(key);
       if (!match) continue;
       const index = Number(match[1]);
       if (index >= MAX_ARGUMENTS) {
         truncated = true;
         continue;
       }
-      const chunks = pieces.get(index) ?? [];
-      chunks[match[2] === undefined ? 0 : Number(match[2])] = valueBytes(raw);
-      pieces.set(index, chunks);
+      let chunks = pieces.get(index);
+      if (!chunks) {
+        chunks = [];
+        pieces.set(index, chunks);
+      }
+      chunks[match[2] === undefined ? 0 : Number(match[2])] =
+        match[2] === undefined && isPlainQuoted(raw)
+          ? raw.slice(1, -1)
+          : valueBytes(raw);
     }
   }
 
@@ -55,7 +78,20 @@ export function decodeExecve(records: AuditRecord[]): DecodedArguments {
       truncated = true;
       break;
     }
-    let bytes = Buffer.concat(chunks.filter((chunk) => chunk !== undefined));
+    const only = chunks.length === 1 ? chunks[0] : undefined;
+    if (typeof only === 'string') {
+      // A whole quoted argument: the kernel quotes only printable ASCII,
+      // so its characters are its bytes and it needs no Buffer.
+      argv.push(only);
+      continue;
+    }
+    let bytes = Buffer.concat(
+      chunks
+        .filter((chunk) => chunk !== undefined)
+        .map((chunk) =>
+          typeof chunk === 'string' ? Buffer.from(chunk) : chunk,
+        ),
+    );
     if (bytes.length > MAX_ARGUMENT_BYTES) {
       bytes = bytes.subarray(0, MAX_ARGUMENT_BYTES);
       truncated = true;

@@ -29,6 +29,22 @@ export class ContainerDirectory {
 
   /** Details of a container; undefined when the runtime does not know it. */
   async get(id: string): Promise<ContainerDetails | undefined> {
+    const cached = this.cached(id);
+    if (cached !== undefined) return cached ?? undefined;
+    const pending = this.inFlight.get(id) ?? this.inspect(id);
+    this.inFlight.set(id, pending);
+    try {
+      return await pending;
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  /**
+   * Details of a container from the cache alone: `null` while the id is
+   * remembered as missing, undefined when only `get` can tell.
+   */
+  cached(id: string): ContainerDetails | null | undefined {
     const cached = this.cache.get(id);
     if (cached) {
       this.cache.delete(id);
@@ -37,15 +53,9 @@ export class ContainerDirectory {
     }
     const missedAt = this.misses.get(id);
     if (missedAt !== undefined && this.now() - missedAt < this.missTtlMs) {
-      return undefined;
+      return null;
     }
-    const pending = this.inFlight.get(id) ?? this.inspect(id);
-    this.inFlight.set(id, pending);
-    try {
-      return await pending;
-    } finally {
-      this.inFlight.delete(id);
-    }
+    return undefined;
   }
 
   /** Inspects again, as after a container starts or changes. */

@@ -78,6 +78,14 @@ export async function readProcProcess(
   pid: number,
   procRoot = '/proc',
 ): Promise<ProcProcess | undefined> {
+  return readProcProcessSync(pid, procRoot);
+}
+
+/** Reads one process from /proc, as `readProcProcess` does, synchronously. */
+export function readProcProcessSync(
+  pid: number,
+  procRoot = '/proc',
+): ProcProcess | undefined {
   const dir = join(procRoot, String(pid));
   try {
     const stat = parseProcStat(text(join(dir, 'stat')));

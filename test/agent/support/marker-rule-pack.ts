@@ -16,7 +16,7 @@ summary: A cluster rule.
 notes: Present to check that the agent keeps host rules only.
 falsePositives: None.
 on: { kind: k8s-audit }
-condition: { field: verb, equals: create }
+condition: { field: audit.verb, equals: create }
 description: A create.
 remediation: None.
 tests:
