@@ -104,6 +104,29 @@ describe('compileCondition', () => {
       evaluate({ field: 'audit.impersonatedUser', exists: false }, pod),
     ).toBe(true);
   });
+  it.each([
+    [['kdigger', 'kubectl/'], true],
+    [['kube-hunter', 'kubiscan'], false],
+    [['KUBECTL/V1'], false],
+  ])('tests prefixes %j', (needles, expected) => {
+    const condition = { field: 'audit.userAgent', startsWith: needles };
+    expect(evaluate(condition, pod)).toBe(expected);
+  });
+
+  it('tests suffixes by their last character', () => {
+    const condition = { field: 'audit.userAgent', endsWith: ['x', '3968350'] };
+    expect(evaluate(condition, pod)).toBe(true);
+  });
+
+  it('folds case only over the prefix it compares', () => {
+    const condition = {
+      field: 'audit.userAgent',
+      startsWith: ['KUBECTL/V1'],
+      ignoreCase: true,
+    };
+    expect(evaluate(condition, pod)).toBe(true);
+  });
+
   it('matches a safe regular expression', () => {
     const condition = { field: 'audit.userAgent', matches: '^kubectl/v1\\.' };
     expect(evaluate(condition, pod)).toBe(true);

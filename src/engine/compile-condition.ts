@@ -388,9 +388,9 @@ function compileOperator(
       // call site megamorphic on the hot path.
       const found =
         operator === 'startsWith'
-          ? (s: string) => needles.some((n) => s.startsWith(n))
+          ? anyPrefix(needles)
           : operator === 'endsWith'
-            ? (s: string) => needles.some((n) => s.endsWith(n))
+            ? anySuffix(needles)
             : (s: string) => needles.some((n) => s.includes(n));
       // Folding case only as far as the longest needle reaches keeps a
       // long user agent from being lowered whole on every event.
@@ -436,6 +436,47 @@ function compileOperator(
     default:
       throw new RuleError(`unknown operator ${operator}`, path);
   }
+}
+
+/**
+ * Build a test for any of many prefixes that compares only the needles
+ * sharing the value's first character, since lists such as attack tools'
+ * user agents meet every audit event.
+ */
+function anyPrefix(needles: string[]): (s: string) => boolean {
+  if (needles.includes('')) return () => true;
+  const byFirst = groupBy(needles, (n) => n.charAt(0));
+  return (s) => {
+    const group = byFirst.get(s.charAt(0));
+    if (group === undefined) return false;
+    for (const needle of group) if (s.startsWith(needle)) return true;
+    return false;
+  };
+}
+
+/** The suffix counterpart of anyPrefix, grouped by last character. */
+function anySuffix(needles: string[]): (s: string) => boolean {
+  if (needles.includes('')) return () => true;
+  const byLast = groupBy(needles, (n) => n.charAt(n.length - 1));
+  return (s) => {
+    const group = byLast.get(s.charAt(s.length - 1));
+    if (group === undefined) return false;
+    for (const needle of group) if (s.endsWith(needle)) return true;
+    return false;
+  };
+}
+
+function groupBy(
+  needles: string[],
+  key: (needle: string) => string,
+): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const needle of needles) {
+    const group = groups.get(key(needle));
+    if (group) group.push(needle);
+    else groups.set(key(needle), [needle]);
+  }
+  return groups;
 }
 
 /**
