@@ -14,6 +14,13 @@ import { DetectionThread } from './worker/detection-thread.js';
 /** Interval between deletions of expired retry keys, in milliseconds. */
 const PRUNE_INTERVAL_MS = 30_000;
 
+/**
+ * Retry keys the webhook holds in memory: at about 150 bytes each, 64 MB
+ * at most. Past it the oldest are evicted and the detection worker's
+ * durable check drops their repeats instead.
+ */
+const MAX_RETRY_KEYS = 400_000;
+
 /** A listening server and how to stop it. */
 export interface RunningServer {
   url: string;
@@ -53,6 +60,8 @@ export async function startServer(
       dataDir: config.dataDir,
       rulesDir: config.rulesDir,
       logLevel: config.logLevel,
+      dedupeWindowSeconds: config.dedupeWindowSeconds,
+      maxRetryKeys: MAX_RETRY_KEYS,
     },
     metrics,
     logger,
@@ -72,9 +81,13 @@ export async function startServer(
 
   const ingest = new IngestService(store, metrics, {
     maxEventBytes: config.maxEventBytes,
-    onQueued: (events) => {
+    dedupeWindowMs: config.dedupeWindowSeconds * 1000,
+    maxRetryKeys: MAX_RETRY_KEYS,
+    onQueued: (rows) => {
+      let events = 0;
+      for (const row of rows) events += row.eventCount;
       metrics.queueDepth.inc(events);
-      worker.wake();
+      worker.handOff(rows);
     },
   });
   const context: ServerContext = {

@@ -46,30 +46,25 @@ export interface QueueRow {
   payload: QueuePayload;
 }
 
-/** Counts of one queued batch. */
-export interface EnqueueResult {
-  queued: number;
-  /** Events whose key was seen within the retry window. */
-  duplicates: number;
-}
-
 /** Rows per multi-row insert, below SQLite's 32,766 bound parameters. */
 const INSERT_CHUNK = 1000;
 
 /**
  * The durable queue between the webhook and the detection worker, and the
- * keys of recently seen events that let it drop the API server's retries.
- * Call `enqueue` inside a transaction so the keys and the batch commit
- * together.
+ * keys of events already detected, which let the worker drop the API
+ * server's retries. The webhook writes one row per batch; only the
+ * detection worker writes keys, in the transaction that stores the
+ * batch's alerts, so the two threads write less under SQLite's single
+ * write lock.
  */
 export class IngestQueue {
   private readonly fastPath: SqliteStatements | undefined;
 
   /**
-   * With `sqlite`, the connection under `db`, keys are inserted through
-   * prepared statements: building a 400-row insert through Kysely for
-   * every webhook batch costs more than the inserts. Statements on the
-   * same connection join the transaction that Kysely opened.
+   * With `sqlite`, the connection under `db`, rows and keys go through
+   * prepared statements: building a query through Kysely for each of
+   * them costs more than running it. Statements on the same connection
+   * join the transaction that Kysely opened.
    */
   constructor(
     private readonly db: Kysely<VigilDatabase>,
@@ -78,47 +73,45 @@ export class IngestQueue {
     this.fastPath = sqlite ? sqliteStatements(sqlite) : undefined;
   }
 
-  /** Queues the candidates whose keys are new; counts the others. */
-  async enqueue(batch: IngestBatch): Promise<EnqueueResult> {
-    const kept = await this.markSeen(batch);
-    const duplicates = batch.candidates.length - kept.length;
-    if (kept.length === 0) return { queued: 0, duplicates };
+  /**
+   * Queues the batch's candidates, which the caller has already cleared
+   * of repeats; returns the new row's id, or undefined when there is
+   * nothing to queue.
+   */
+  async enqueue(batch: IngestBatch): Promise<number | undefined> {
+    if (batch.candidates.length === 0) return undefined;
+    const row = queueRow(batch);
 
-    const row = {
-      cluster: batch.cluster,
-      source: batch.source,
-      received_ms: batch.receivedMs,
-      enrolled_ms: batch.enrolledMs,
-      event_count: kept.length,
-    };
-    if (batch.body === undefined) {
-      const events = `[${kept.map((event) => event.json).join(',')}]`;
-      await this.db
-        .insertInto('ingest_queue')
-        .values({
-          ...row,
-          payload_format: 'events',
-          payload: events,
-          skip: '[]',
-        })
-        .execute();
-    } else {
-      const keptIndexes = new Set(kept.map((event) => event.index));
-      const skip: number[] = [];
-      for (let i = 0; i < batch.total; i++) {
-        if (!keptIndexes.has(i)) skip.push(i);
-      }
-      await this.db
-        .insertInto('ingest_queue')
-        .values({
-          ...row,
-          payload_format: 'k8s-audit-body',
-          payload: batch.body,
-          skip: JSON.stringify(skip),
-        })
-        .execute();
+    if (this.fastPath) {
+      const info = this.fastPath.insertRow.run(
+        row.cluster,
+        row.source,
+        row.received_ms,
+        row.enrolled_ms,
+        row.event_count,
+        row.payload_format,
+        row.payload,
+        row.skip,
+      );
+      return Number(info.lastInsertRowid);
     }
-    return { queued: kept.length, duplicates };
+    const inserted = await this.db
+      .insertInto('ingest_queue')
+      .values(row)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(inserted.id);
+  }
+
+  /** Returns the ids of up to `limit` of the oldest queued batches. */
+  async nextIds(limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('ingest_queue')
+      .select('id')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => Number(row.id));
   }
 
   /** Returns up to `limit` of the oldest queued batches. */
@@ -180,51 +173,112 @@ export class IngestQueue {
     return Number(result.numAffectedRows ?? 0n);
   }
 
-  /**
-   * Inserts the candidates' keys, skipping those already stored; returns
-   * the candidates whose keys were new. Repeats inside the batch count
-   * once: the first is kept.
-   */
-  private async markSeen(batch: IngestBatch): Promise<QueueCandidate[]> {
-    const first = new Map<string, QueueCandidate>();
-    for (const candidate of batch.candidates) {
-      if (!first.has(candidate.key)) first.set(candidate.key, candidate);
+  /** Returns which of `keys` of `cluster` were already detected. */
+  async findSeen(
+    cluster: string,
+    keys: readonly string[],
+  ): Promise<Set<string>> {
+    const seen = new Set<string>();
+    if (this.fastPath) {
+      const { selectSeen } = this.fastPath;
+      for (const key of keys) {
+        if (selectSeen.get(cluster, key) !== undefined) seen.add(key);
+      }
+      return seen;
     }
+    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+      const rows = await this.db
+        .selectFrom('ingest_seen')
+        .select('event_key')
+        .where('cluster', '=', cluster)
+        .where('event_key', 'in', keys.slice(i, i + INSERT_CHUNK))
+        .execute();
+      for (const row of rows) seen.add(row.event_key);
+    }
+    return seen;
+  }
 
-    const keys = [...first.keys()];
+  /**
+   * Returns up to `limit` keys detected at or after `sinceMs`, oldest
+   * first, with their cluster and time.
+   */
+  async seenSince(
+    sinceMs: number,
+    limit: number,
+  ): Promise<{ cluster: string; key: string; seenMs: number }[]> {
+    const rows = await this.db
+      .selectFrom('ingest_seen')
+      .select(['cluster', 'event_key', 'seen_ms'])
+      .where('seen_ms', '>=', sinceMs)
+      .orderBy('seen_ms')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      cluster: row.cluster,
+      key: row.event_key,
+      seenMs: Number(row.seen_ms),
+    }));
+  }
+
+  /** Records keys of `cluster` as detected at `seenMs`. */
+  async markSeen(
+    cluster: string,
+    keys: readonly string[],
+    seenMs: number,
+  ): Promise<void> {
     if (this.fastPath) {
       const { insertSeen } = this.fastPath;
-      return keys
-        .filter(
-          (key) =>
-            insertSeen.run(batch.cluster, key, batch.receivedMs).changes > 0,
-        )
-        .map((key) => first.get(key) as QueueCandidate);
+      for (const key of keys) insertSeen.run(cluster, key, seenMs);
+      return;
     }
-
-    const fresh = new Set<string>();
     for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
       const rows = keys.slice(i, i + INSERT_CHUNK).map((key) => ({
-        cluster: batch.cluster,
+        cluster,
         event_key: key,
-        seen_ms: batch.receivedMs,
+        seen_ms: seenMs,
       }));
-      const inserted = await this.db
+      await this.db
         .insertInto('ingest_seen')
         .values(rows)
         .onConflict((oc) => oc.columns(['cluster', 'event_key']).doNothing())
-        .returning('event_key')
         .execute();
-      for (const row of inserted) fresh.add(row.event_key);
     }
-    return keys
-      .filter((key) => fresh.has(key))
-      .map((key) => first.get(key) as QueueCandidate);
   }
+}
+
+/** Returns the queue table's row for a batch. */
+function queueRow(batch: IngestBatch) {
+  const common = {
+    cluster: batch.cluster,
+    source: batch.source,
+    received_ms: batch.receivedMs,
+    enrolled_ms: batch.enrolledMs,
+    event_count: batch.candidates.length,
+  };
+  if (batch.body === undefined) {
+    const events = `[${batch.candidates.map((event) => event.json).join(',')}]`;
+    return { ...common, payload_format: 'events', payload: events, skip: '[]' };
+  }
+
+  const kept = new Set(batch.candidates.map((event) => event.index));
+  const skip: number[] = [];
+  for (let i = 0; i < batch.total; i++) {
+    if (!kept.has(i)) skip.push(i);
+  }
+  return {
+    ...common,
+    payload_format: 'k8s-audit-body',
+    payload: batch.body,
+    skip: JSON.stringify(skip),
+  };
 }
 
 /** Prepared statements of the SQLite fast path. */
 interface SqliteStatements {
+  insertRow: SqliteDatabase.Statement<
+    [string, string, number, number, number, string, string, string]
+  >;
+  selectSeen: SqliteDatabase.Statement<[string, string]>;
   insertSeen: SqliteDatabase.Statement<[string, string, number]>;
 }
 
@@ -234,6 +288,14 @@ function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStatements {
   let prepared = statements.get(sqlite);
   if (!prepared) {
     prepared = {
+      insertRow: sqlite.prepare(
+        `insert into ingest_queue (cluster, source, received_ms, enrolled_ms,
+          event_count, payload_format, payload, skip)
+        values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      selectSeen: sqlite.prepare(
+        'select 1 from ingest_seen where cluster = ? and event_key = ?',
+      ),
       insertSeen: sqlite.prepare(
         'insert into ingest_seen (cluster, event_key, seen_ms) values (?, ?, ?) on conflict do nothing',
       ),

@@ -84,7 +84,7 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     expect(await store.adminTokens.findName('h1')).toBeUndefined();
   });
 
-  it('queue drops repeated keys across batches', async () => {
+  it('queue stores batches in order', async () => {
     const batch = (keys: string[]) => ({
       cluster: 'prod',
       source: 'k8s-audit',
@@ -98,18 +98,15 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       })),
     });
     const first = await store.transaction((tx) =>
-      tx.queue.enqueue(batch(['a', 'b', 'b'])),
+      tx.queue.enqueue(batch(['a', 'b'])),
     );
-    expect(first).toEqual({ queued: 2, duplicates: 1 });
-    const second = await store.queue.enqueue(batch(['b', 'c']));
-    expect(second).toEqual({ queued: 1, duplicates: 1 });
-    expect(await store.queue.enqueue(batch(['a']))).toEqual({
-      queued: 0,
-      duplicates: 1,
-    });
+    const second = await store.queue.enqueue(batch(['c']));
+    expect(await store.queue.enqueue(batch([]))).toBeUndefined();
 
     expect(await store.queue.depth()).toBe(3);
+    expect(await store.queue.nextIds(10)).toEqual([first, second]);
     const rows = await store.queue.next(10);
+    expect(rows.map((row) => row.id)).toEqual([first, second]);
     expect(
       rows.map((row) =>
         row.payload.format === 'events' ? JSON.parse(row.payload.events) : [],
@@ -117,18 +114,27 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     ).toEqual([[{ key: 'a' }, { key: 'b' }], [{ key: 'c' }]]);
     await store.queue.remove(rows.map((row) => row.id));
     expect(await store.queue.depth()).toBe(0);
+  });
+
+  it('queue records and forgets seen keys', async () => {
+    await store.transaction((tx) =>
+      tx.queue.markSeen('prod', ['a', 'b', 'c'], 10_000),
+    );
+    await store.queue.markSeen('prod', ['c'], 20_000);
+    await store.queue.markSeen('dev', ['d'], 20_000);
+    expect(await store.queue.findSeen('prod', ['a', 'c', 'd', 'x'])).toEqual(
+      new Set(['a', 'c']),
+    );
 
     expect(await store.queue.forgetSeenBefore(10_001, 2)).toBe(2);
     expect(await store.queue.forgetSeenBefore(10_001, 2)).toBe(1);
-    expect(await store.queue.enqueue(batch(['a']))).toEqual({
-      queued: 1,
-      duplicates: 0,
-    });
-    await store.queue.remove((await store.queue.next(10)).map((r) => r.id));
+    expect(await store.queue.findSeen('prod', ['a', 'c'])).toEqual(new Set());
+    expect(await store.queue.findSeen('dev', ['d'])).toEqual(new Set(['d']));
+    await store.queue.forgetSeenBefore(30_000);
   });
 
   it('queue keeps a body with skipped positions', async () => {
-    const result = await store.queue.enqueue({
+    const id = await store.queue.enqueue({
       cluster: 'prod',
       source: 'k8s-audit',
       receivedMs: 20_000,
@@ -137,12 +143,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
       candidates: [
         { index: 0, key: 'body-a' },
         { index: 2, key: 'body-b' },
-        { index: 3, key: 'body-a' },
       ],
       body: '{"kind":"EventList","items":[]}',
     });
-    expect(result).toEqual({ queued: 2, duplicates: 1 });
     const [row] = await store.queue.next(10);
+    expect(row?.id).toBe(id);
     expect(row?.eventCount).toBe(2);
     expect(row?.payload).toEqual({
       format: 'k8s-audit-body',

@@ -1,9 +1,14 @@
 import type { K8sAuditEvent } from '../../sources/event.js';
 import type { Cluster } from '../../store/cluster-store.js';
-import type { EnqueueResult, IngestBatch } from '../../store/ingest-queue.js';
+import type {
+  IngestBatch,
+  QueueCandidate,
+  QueueRow,
+} from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { prepareEvents } from './prepare-events.js';
+import { RetryKeyCache } from './retry-key-cache.js';
 
 /** Counts of one ingested batch, as the webhook reports them. */
 export interface IngestResult {
@@ -17,8 +22,22 @@ export interface IngestResult {
 /** Settings of the ingest path. */
 export interface IngestOptions {
   maxEventBytes: number;
-  /** Called after each commit that queued events. */
-  onQueued: (events: number) => void;
+  /** How long retry keys are held in memory, in milliseconds. */
+  dedupeWindowMs: number;
+  /** Retry keys held in memory at most. */
+  maxRetryKeys: number;
+  /**
+   * Called after each commit with the rows it queued, so that the
+   * detection worker can take them without reading them back.
+   */
+  onQueued: (rows: QueueRow[]) => void;
+}
+
+/** Counts of one committed batch. */
+interface EnqueueResult {
+  queued: number;
+  /** Events whose key was seen within the retry window. */
+  duplicates: number;
 }
 
 /** A batch waiting for the next commit, and its caller's promise. */
@@ -42,12 +61,18 @@ const MAX_GROUP = 32;
 export class IngestService {
   private pending: PendingBatch[] = [];
   private flushing: Promise<void> | undefined;
+  private readonly retryKeys: RetryKeyCache;
 
   constructor(
     private readonly store: Store,
     private readonly metrics: ServerMetrics,
     private readonly options: IngestOptions,
-  ) {}
+  ) {
+    this.retryKeys = new RetryKeyCache(
+      options.dedupeWindowMs,
+      options.maxRetryKeys,
+    );
+  }
 
   /**
    * Queues the events of one batch from `cluster`'s `source`. With
@@ -88,7 +113,6 @@ export class IngestService {
     this.metrics.addByReason(this.metrics.eventsDropped, {
       'too-large': prepared.tooLarge,
     });
-    if (outcome.queued > 0) this.options.onQueued(outcome.queued);
     return {
       received: events.length,
       queued: outcome.queued,
@@ -108,10 +132,23 @@ export class IngestService {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const group = this.pending.splice(0, MAX_GROUP);
+      const nowMs = Date.now();
+      // Keys enter the cache only after the commit, because a rolled back
+      // batch is retried and must not count as its own repeat.
+      const groupKeys = new Map<string, Set<string>>();
+      const batches = group.map(({ batch }) => {
+        let keys = groupKeys.get(batch.cluster);
+        if (!keys) {
+          keys = new Set();
+          groupKeys.set(batch.cluster, keys);
+        }
+        return this.dropRepeats(batch, keys, nowMs);
+      });
       try {
-        const results = await this.store.transaction(async (tx) => {
-          const out: EnqueueResult[] = [];
-          for (const { batch, received } of group) {
+        const ids = await this.store.transaction(async (tx) => {
+          const out: (number | undefined)[] = [];
+          for (const [i, { received }] of group.entries()) {
+            const batch = batches[i] as IngestBatch;
             out.push(await tx.queue.enqueue(batch));
             if (received > 0) {
               await tx.sources.record(
@@ -124,8 +161,14 @@ export class IngestService {
           }
           return out;
         });
+        for (const [cluster, keys] of groupKeys) {
+          this.retryKeys.add(cluster, keys, nowMs);
+        }
+        this.handOff(batches, ids);
         for (const [i, item] of group.entries()) {
-          item.resolve(results[i] as EnqueueResult);
+          const queued = (batches[i] as IngestBatch).candidates.length;
+          const duplicates = item.batch.candidates.length - queued;
+          item.resolve({ queued, duplicates });
         }
       } catch (error) {
         // The whole group rolled back; each caller responds 503 and the
@@ -135,4 +178,62 @@ export class IngestService {
     }
     this.flushing = undefined;
   }
+
+  /**
+   * Returns the batch without the candidates whose key was seen in the
+   * cache, in `keys` (earlier batches of the group) or earlier in the
+   * batch; adds the kept keys to `keys`.
+   */
+  private dropRepeats(
+    batch: IngestBatch,
+    keys: Set<string>,
+    nowMs: number,
+  ): IngestBatch {
+    const kept: QueueCandidate[] = [];
+    for (const candidate of batch.candidates) {
+      if (keys.has(candidate.key)) continue;
+      if (this.retryKeys.has(batch.cluster, candidate.key, nowMs)) continue;
+      keys.add(candidate.key);
+      kept.push(candidate);
+    }
+    return { ...batch, candidates: kept };
+  }
+
+  private handOff(
+    batches: IngestBatch[],
+    ids: readonly (number | undefined)[],
+  ): void {
+    const rows: QueueRow[] = [];
+    for (const [i, batch] of batches.entries()) {
+      const id = ids[i];
+      if (id === undefined) continue;
+      rows.push(toQueueRow(id, batch));
+    }
+    if (rows.length > 0) this.options.onQueued(rows);
+  }
+}
+
+/** Returns the row that the queue stored for `batch`, as the worker reads it. */
+function toQueueRow(id: number, batch: IngestBatch): QueueRow {
+  const common = {
+    id,
+    cluster: batch.cluster,
+    source: batch.source,
+    receivedMs: batch.receivedMs,
+    enrolledMs: batch.enrolledMs,
+    eventCount: batch.candidates.length,
+  };
+  if (batch.body === undefined) {
+    const events = `[${batch.candidates.map((event) => event.json).join(',')}]`;
+    return { ...common, payload: { format: 'events', events } };
+  }
+  const kept = new Set(batch.candidates.map((event) => event.index));
+  const skip = new Set<number>();
+  for (let i = 0; i < batch.total; i++) {
+    if (!kept.has(i)) skip.add(i);
+  }
+  return {
+    ...common,
+    payload: { format: 'k8s-audit-body', body: batch.body, skip },
+  };
 }

@@ -27,13 +27,19 @@ async function main(): Promise<void> {
     store,
     pack,
     logger,
-    { batchRows: 64, idleMs: 250, retryMs: 1000 },
+    {
+      batchRows: 64,
+      idleMs: 250,
+      retryMs: 1000,
+      dedupeWindowMs: data.dedupeWindowSeconds * 1000,
+      maxRetryKeys: data.maxRetryKeys,
+    },
     (delta) => send({ type: 'metrics', delta }),
   );
 
   port.on('message', (message: ToDetectionThread) => {
-    if (message.type === 'wake') {
-      worker.wake();
+    if (message.type === 'queued') {
+      worker.handOff(message.rows);
       return;
     }
     void worker.drain(message.timeoutMs).then(async (drained) => {

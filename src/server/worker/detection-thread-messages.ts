@@ -1,3 +1,4 @@
+import type { QueueRow } from '../../store/ingest-queue.js';
 import type { MetricsDelta } from './detection-metrics.js';
 
 /** The settings with which the detection thread opens the store and rules. */
@@ -6,11 +7,13 @@ export interface DetectionThreadData {
   dataDir: string;
   rulesDir: string | undefined;
   logLevel: string;
+  dedupeWindowSeconds: number;
+  maxRetryKeys: number;
 }
 
 /** Messages from the main thread to the detection thread. */
 export type ToDetectionThread =
-  | { type: 'wake' }
+  | { type: 'queued'; rows: QueueRow[] }
   | { type: 'drain'; timeoutMs: number };
 
 /** Messages from the detection thread to the main thread. */

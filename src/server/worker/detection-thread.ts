@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { QueueRow } from '../../store/ingest-queue.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { applyDelta } from './detection-metrics.js';
 import type {
@@ -59,9 +60,12 @@ export class DetectionThread {
     });
   }
 
-  /** Ends the thread's idle wait, because batches were queued. */
-  wake(): void {
-    this.post({ type: 'wake' });
+  /**
+   * Passes just committed queue rows to the thread, which then need not
+   * read them back, and ends its idle wait.
+   */
+  handOff(rows: QueueRow[]): void {
+    this.post({ type: 'queued', rows });
   }
 
   /**

@@ -6,6 +6,8 @@ import type { RulePack } from '../../engine/load-rules.js';
 import type { K8sAuditEvent } from '../../sources/event.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
+import { eventKey } from '../ingest/prepare-events.js';
+import { RetryKeyCache } from '../ingest/retry-key-cache.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import {
   addCount,
@@ -23,7 +25,21 @@ export interface DetectionWorkerOptions {
   idleMs: number;
   /** Wait after a failed database operation, in milliseconds. */
   retryMs: number;
+  /** How long retry keys are kept, in milliseconds. */
+  dedupeWindowMs: number;
+  /** Retry keys held in memory at most. */
+  maxRetryKeys: number;
 }
+
+/** The events of a queued batch that are not repeats, and their keys. */
+interface FreshEvents {
+  row: QueueRow;
+  events: K8sAuditEvent[];
+  keys: string[];
+}
+
+/** Handed-off rows kept at most; past it rows are read from the queue. */
+const MAX_HANDED_OFF = 256;
 
 /** An alert touched by the batches being processed. */
 interface Touched {
@@ -43,6 +59,9 @@ export class DetectionWorker {
   private readonly tracked = new Map<string, TrackedAlert>();
   private readonly closed = new Set<string>();
   private readonly enrolled = new Map<string, number>();
+  private readonly handedOff = new Map<number, QueueRow>();
+  private readonly detectedKeys: RetryKeyCache;
+  private keysLoaded = false;
   private readonly logLimiter = new RepeatLimiter(60_000);
   private state: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
   private loop: Promise<void> | undefined;
@@ -61,6 +80,10 @@ export class DetectionWorker {
   ) {
     this.rules = new Map(pack.rules.map((rule) => [rule.id, rule]));
     this.engine = this.createEngine();
+    this.detectedKeys = new RetryKeyCache(
+      options.dedupeWindowMs,
+      options.maxRetryKeys,
+    );
   }
 
   /** True while the worker's loop runs. */
@@ -79,6 +102,19 @@ export class DetectionWorker {
   /** Ends an idle wait, because new batches were queued. */
   wake(): void {
     this.wakeUp?.();
+  }
+
+  /**
+   * Takes rows just committed to the queue, so that they need not be
+   * read back; the queue stays their durable copy until they are
+   * processed. Rows beyond the bound are dropped here and read later.
+   */
+  handOff(rows: readonly QueueRow[]): void {
+    for (const row of rows) {
+      if (this.handedOff.size >= MAX_HANDED_OFF) break;
+      this.handedOff.set(row.id, row);
+    }
+    this.wake();
   }
 
   /**
@@ -114,7 +150,8 @@ export class DetectionWorker {
     while (this.state === 'running' || this.state === 'draining') {
       let rows: QueueRow[];
       try {
-        rows = await this.store.queue.next(this.options.batchRows);
+        if (!this.keysLoaded) await this.loadDetectedKeys();
+        rows = await this.nextRows();
       } catch (error) {
         this.logger.error({ err: error }, 'reading the queue failed');
         await this.sleep(this.options.retryMs);
@@ -139,9 +176,43 @@ export class DetectionWorker {
     this.logger.info({}, 'detection worker stopped');
   }
 
+  /**
+   * Fills the key cache from the keys stored within the window. When they
+   * do not fit, the cache starts incomplete and misses are looked up.
+   */
+  private async loadDetectedKeys(): Promise<void> {
+    const { dedupeWindowMs, maxRetryKeys } = this.options;
+    const rows = await this.store.queue.seenSince(
+      Date.now() - dedupeWindowMs,
+      maxRetryKeys,
+    );
+    for (const row of rows) {
+      this.detectedKeys.add(row.cluster, [row.key], row.seenMs);
+    }
+    if (rows.length === maxRetryKeys) this.detectedKeys.markIncomplete();
+    this.keysLoaded = true;
+  }
+
+  /**
+   * Returns the oldest queued rows, from the handed-off copies when they
+   * hold every one of them, else from the queue.
+   */
+  private async nextRows(): Promise<QueueRow[]> {
+    const ids = await this.store.queue.nextIds(this.options.batchRows);
+    // Copies older than the oldest queued row are of deleted rows.
+    const oldest = ids[0];
+    for (const id of this.handedOff.keys()) {
+      if (oldest !== undefined && id < oldest) this.handedOff.delete(id);
+    }
+    const rows = ids.map((id) => this.handedOff.get(id));
+    if (rows.every((row) => row !== undefined)) return rows as QueueRow[];
+    return this.store.queue.next(this.options.batchRows);
+  }
+
   private async process(rows: QueueRow[]): Promise<void> {
+    const fresh = await this.dropRepeats(rows);
     const touched = new Map<string, Touched>();
-    for (const row of rows) this.detect(row, touched);
+    for (const batch of fresh) this.detect(batch, touched);
     this.engine.expire(this.watermarkMs);
 
     const nowMs = Date.now();
@@ -160,26 +231,84 @@ export class DetectionWorker {
         updates.set(alert.id, outcome.tracked);
         if (outcome.created) created.push(alert);
       }
+      for (const { row, keys } of fresh) {
+        await tx.queue.markSeen(row.cluster, keys, row.receivedMs);
+      }
       await tx.queue.remove(rows.map((row) => row.id));
     });
+    for (const row of rows) this.handedOff.delete(row.id);
+    for (const { row, keys } of fresh) {
+      this.detectedKeys.add(row.cluster, keys, nowMs);
+    }
 
     this.afterCommit(rows, touched, updates, created);
   }
 
-  /** Runs the engine over one batch, collecting the alerts it touches. */
-  private detect(row: QueueRow, touched: Map<string, Touched>): void {
-    this.enrolled.set(row.cluster, row.enrolledMs);
-    let events: K8sAuditEvent[];
-    try {
-      events = queuedEvents(row);
-    } catch (error) {
-      addCount(this.delta.dropped, 'invalid-queue-row', row.eventCount);
-      this.logger.error(
-        { err: error, batchId: row.id },
-        'queued batch unreadable',
-      );
-      return;
+  /**
+   * Reads each row's events and leaves out those whose retry key was
+   * detected before (a retry that reached another process, or came after
+   * a restart) or appears earlier in these rows. Only this worker writes
+   * keys, so checking before the transaction that records them is safe.
+   */
+  private async dropRepeats(rows: QueueRow[]): Promise<FreshEvents[]> {
+    const fresh: FreshEvents[] = [];
+    const earlier = new Set<string>();
+    for (const row of rows) {
+      let events: K8sAuditEvent[];
+      try {
+        events = queuedEvents(row);
+      } catch (error) {
+        addCount(this.delta.dropped, 'invalid-queue-row', row.eventCount);
+        this.logger.error(
+          { err: error, batchId: row.id },
+          'queued batch unreadable',
+        );
+        continue;
+      }
+
+      const keys = events.map(eventKey);
+      const seen = await this.findDetected(row.cluster, keys);
+      const kept: FreshEvents = { row, events: [], keys: [] };
+      for (const [i, event] of events.entries()) {
+        const key = keys[i] as string;
+        const scoped = `${row.cluster}\u0000${key}`;
+        if (seen.has(key) || earlier.has(scoped)) {
+          addCount(this.delta.skipped, 'duplicate');
+          continue;
+        }
+        earlier.add(scoped);
+        kept.events.push(event);
+        kept.keys.push(key);
+      }
+      fresh.push(kept);
     }
+    return fresh;
+  }
+
+  /** Returns which of `keys` were detected within the window. */
+  private async findDetected(
+    cluster: string,
+    keys: readonly string[],
+  ): Promise<Set<string>> {
+    const nowMs = Date.now();
+    const seen = new Set<string>();
+    const unknown: string[] = [];
+    for (const key of keys) {
+      if (this.detectedKeys.has(cluster, key, nowMs)) seen.add(key);
+      else unknown.push(key);
+    }
+    if (this.detectedKeys.complete || unknown.length === 0) return seen;
+
+    for (const key of await this.store.queue.findSeen(cluster, unknown)) {
+      seen.add(key);
+    }
+    return seen;
+  }
+
+  /** Runs the engine over one batch, collecting the alerts it touches. */
+  private detect(batch: FreshEvents, touched: Map<string, Touched>): void {
+    const { row, events } = batch;
+    this.enrolled.set(row.cluster, row.enrolledMs);
 
     for (const event of events) {
       if (event.timeMs > this.watermarkMs) this.watermarkMs = event.timeMs;

@@ -1,0 +1,65 @@
+/**
+ * Retry keys seen recently, bounded by age and by count. The webhook
+ * holds one to answer `duplicates` without a database write. The
+ * detection worker holds one filled from the durable `ingest_seen` table
+ * at start, and consults that table only once the cache is incomplete.
+ */
+export class RetryKeyCache {
+  // Map iteration follows insertion order, which is also time order
+  // because `add` deletes a key before setting it again.
+  private readonly seenMs = new Map<string, number>();
+  private whole = true;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  /** Number of keys held. */
+  get size(): number {
+    return this.seenMs.size;
+  }
+
+  /**
+   * True while no key of the window was evicted for room, so that a key
+   * not in the cache was not seen within the window.
+   */
+  get complete(): boolean {
+    return this.whole;
+  }
+
+  /** Records that keys of the window may be missing. */
+  markIncomplete(): void {
+    this.whole = false;
+  }
+
+  /** Tells whether `key` of `cluster` was added within the window. */
+  has(cluster: string, key: string, nowMs: number): boolean {
+    const seen = this.seenMs.get(entryKey(cluster, key));
+    return seen !== undefined && seen >= nowMs - this.windowMs;
+  }
+
+  /** Adds keys seen at `nowMs`, evicting expired and the oldest keys. */
+  add(cluster: string, keys: Iterable<string>, nowMs: number): void {
+    for (const key of keys) {
+      const entry = entryKey(cluster, key);
+      this.seenMs.delete(entry);
+      this.seenMs.set(entry, nowMs);
+    }
+    this.evict(nowMs);
+  }
+
+  private evict(nowMs: number): void {
+    const cutoff = nowMs - this.windowMs;
+    for (const [entry, seen] of this.seenMs) {
+      if (seen >= cutoff && this.seenMs.size <= this.maxEntries) break;
+      if (seen >= cutoff) this.whole = false;
+      this.seenMs.delete(entry);
+    }
+  }
+}
+
+// Cluster names are DNS labels and keys are JSON, so neither contains NUL.
+function entryKey(cluster: string, key: string): string {
+  return `${cluster}\u0000${key}`;
+}
