@@ -11,6 +11,31 @@ import type { RulePack } from './load-rules.js';
 import { compileScopeCheck, RuleIndex, stageAdmitted } from './rule-index.js';
 import { VIEWS } from './views/index.js';
 
+/** Placeholder for the shared context before the first event. */
+const NO_EVENT = {
+  id: '',
+  kind: 'process',
+  time: '',
+  timeMs: 0,
+  cluster: '',
+  node: 'unknown',
+  container: 'unknown',
+  pod: 'unknown',
+  origin: { format: 'none' },
+  truncated: false,
+  process: {
+    pid: 0,
+    ppid: 0,
+    exe: '',
+    name: '',
+    argv: [],
+    cwd: '',
+    uid: 0,
+    auid: 0,
+    ancestors: [],
+  },
+} as const satisfies VigilEvent;
+
 /** Stages after which the API server logs nothing more of a request. */
 const FINAL_STAGES = new Set(['ResponseComplete', 'Panic']);
 
@@ -71,6 +96,7 @@ export class Engine {
   private readonly aggregator: Aggregator;
   private readonly intel: IntelLookup;
   private readonly now: () => number;
+  private readonly context: EventContext;
 
   constructor(
     readonly pack: RulePack,
@@ -89,6 +115,7 @@ export class Engine {
       if (check) this.scopeChecks.set(rule, check);
     }
     this.now = options.now ?? Date.now;
+    this.context = new EventContext(NO_EVENT, VIEWS, this.intel);
     this.aggregator = new Aggregator({
       maxOpen: options.maxOpenAlerts ?? 10_000,
       onClose: options.onClose ?? (() => {}),
@@ -107,7 +134,10 @@ export class Engine {
     const candidates = this.index.candidates(event);
     if (candidates.length === 0) return [];
     const stage = event.kind === 'k8s-audit' ? event.audit.stage : '';
-    const context = new EventContext(event, VIEWS, this.intel);
+    // One context serves every event in turn: process is not reentrant,
+    // and nothing keeps a context past the evaluation of its event.
+    const context = this.context;
+    context.reset(event);
     const alerts: Alert[] = [];
     for (const rule of candidates) {
       if (!stageAdmitted(rule, stage)) continue;

@@ -15,10 +15,17 @@ export class EventContext {
   private computed: Map<string, unknown> | undefined;
 
   constructor(
-    readonly event: VigilEvent,
+    public event: VigilEvent,
     readonly views: ViewRegistry,
     readonly intel: IntelLookup,
   ) {}
+
+  /** Start over on another event, keeping the allocated maps. */
+  reset(event: VigilEvent): void {
+    this.event = event;
+    this.computed?.clear();
+    this.captured?.clear();
+  }
 
   /** Items captured for the current rule, by capture name. */
   get captures(): ReadonlyMap<string, unknown[]> {
