@@ -13,7 +13,7 @@ export interface AgentProcess {
   stop(ms?: number): Promise<number | null>;
 }
 
-/** Most bytes of stderr kept, so a chatty agent cannot fill memory. */
+/** Maximum bytes of stderr kept, so a chatty agent cannot fill memory. */
 const MAX_STDERR = 1024 * 1024;
 
 /**

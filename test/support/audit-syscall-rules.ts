@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 /** Syscall audit rules that a test adds under its own key. */
 export interface AuditSyscallRules {
   key: string;
-  /** Deletes exactly the rules that `add` installed; safe to call twice. */
+  /** Deletes the rules that were added, and nothing on a second call. */
   remove(): string[];
 }
 
@@ -29,7 +29,9 @@ export function addAuditSyscallRules(
   key: string,
   syscalls: readonly string[],
 ): AuditSyscallRules {
-  if (key.startsWith('vigil')) throw new Error('key must not start vigil');
+  if (key.startsWith('vigil')) {
+    throw new Error(`audit key must not start with vigil: ${key}`);
+  }
   const added: string[][] = [];
   const rules = {
     key,

@@ -8,7 +8,7 @@ export interface NetworkNamespace {
   /** The address inside the namespace. */
   address: string;
   /**
-   * Starts `busybox nc -l` on `port` inside the namespace; it ends after
+   * Starts `busybox nc -l` on `port` inside the namespace. It ends after
    * one connection or after `ms` milliseconds, whichever comes first.
    */
   listen(port: number, ms: number): ChildProcess;
@@ -21,9 +21,10 @@ function ip(...args: string[]): void {
 }
 
 /**
- * Creates a namespace with a /30 from 198.51.100.0/24 (TEST-NET-2), so
- * that no traffic can leave the machine. The /30 is picked from the pid,
- * so that test runs side by side get different routes.
+ * Creates a namespace with a /30 from 198.51.100.0/24 (TEST-NET-2, kept
+ * for documentation by RFC 5737), reached only through the veth pair.
+ * The /30 is picked from the pid, so that test runs side by side usually
+ * get different routes.
  */
 export function createNetworkNamespace(tag: string): NetworkNamespace {
   const id = `${tag}${process.pid % 100_000}`;
@@ -42,8 +43,8 @@ export function createNetworkNamespace(tag: string): NetworkNamespace {
     }
     for (const args of [
       ['netns', 'del', name],
-      // Deleting the namespace deletes its veth end and so the pair;
-      // this removes the host end too when the move into it failed.
+      // Deleting the namespace deletes its veth end and so the pair. This
+      // removes the host end too when the move into it failed.
       ['link', 'del', hostEnd],
     ]) {
       try {

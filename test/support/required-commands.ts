@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
  */
 export function requireCommands(names: readonly string[], hint: string): void {
   const missing = names.filter(
-    // `command -v` is a shell builtin; the name is passed as "$1", never
+    // `command -v` is a shell builtin. The name is passed as "$1", never
     // spliced into the script.
     (name) =>
       spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name]).status !== 0,
