@@ -51,16 +51,36 @@ function processOf(
   const fields = syscall.fields;
   const cwd = decodeAuditString(first(records, 'CWD')?.fields.get('cwd'));
   const euid = decodeAuditNumber(fields.get('euid'));
+  const pid = decodeAuditNumber(fields.get('pid')) ?? 0;
+  const ppid = decodeAuditNumber(fields.get('ppid')) ?? 0;
+  const exe = decodeAuditString(fields.get('exe')) ?? UNKNOWN;
+  const name = decodeAuditString(fields.get('comm')) ?? UNKNOWN;
+  const uid = decodeAuditNumber(fields.get('uid')) ?? UNSET_ID;
+  const auid = decodeAuditNumber(fields.get('auid')) ?? UNSET_ID;
+  // Two literals rather than a spread of `{ euid }`: this runs per exec.
+  if (euid === undefined) {
+    return {
+      pid,
+      ppid,
+      exe,
+      name,
+      argv,
+      cwd: cwd ?? UNKNOWN,
+      uid,
+      auid,
+      ancestors: [],
+    };
+  }
   return {
-    pid: decodeAuditNumber(fields.get('pid')) ?? 0,
-    ppid: decodeAuditNumber(fields.get('ppid')) ?? 0,
-    exe: decodeAuditString(fields.get('exe')) ?? UNKNOWN,
-    name: decodeAuditString(fields.get('comm')) ?? UNKNOWN,
+    pid,
+    ppid,
+    exe,
+    name,
     argv,
     cwd: cwd ?? UNKNOWN,
-    uid: decodeAuditNumber(fields.get('uid')) ?? UNSET_ID,
-    auid: decodeAuditNumber(fields.get('auid')) ?? UNSET_ID,
-    ...(euid === undefined ? {} : { euid }),
+    uid,
+    auid,
+    euid,
     ancestors: [],
   };
 }
@@ -128,11 +148,20 @@ export function buildAuditHostEvent(
         : decodeProctitle(
             first(event.records, 'PROCTITLE')?.fields.get('proctitle'),
           );
+    // Fields are listed rather than spread from `base`, which is the
+    // cheaper object to build on the path every exec takes.
     return {
-      ...base,
-      kind: 'process',
+      id: base.id,
+      time: base.time,
+      timeMs: base.timeMs,
+      cluster: base.cluster,
+      node: base.node,
+      container: UNKNOWN,
+      pod: UNKNOWN,
+      origin: base.origin,
       // Without EXECVE and PROCTITLE the command line is not known.
       truncated: base.truncated || decoded.truncated || argv.length === 0,
+      kind: 'process',
       process: processOf(syscall, event.records, argv),
     };
   }

@@ -1,4 +1,4 @@
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_AUDIT_LINE_BYTES } from './parse-audit-line.js';
 
@@ -27,6 +27,10 @@ export interface FollowOptions {
  * end, then the new file from its start) and by truncation (reading
  * restarts at offset 0). A missing file is waited for. Lines are passed
  * to `onLine` with their line number in the current file.
+ *
+ * The file is read with synchronous calls: auditd has just written what a
+ * poll reads, so it comes from the page cache, and a thread-pool round
+ * trip per call cost more than the reads themselves.
  */
 export class AuditLogFollower {
   readonly stats: FollowStats = {
@@ -36,14 +40,13 @@ export class AuditLogFollower {
     truncations: 0,
     oversizedLines: 0,
   };
-  private handle: FileHandle | undefined;
+  private fd: number | undefined;
   private inode = -1;
   private position = 0;
   private lineNumber = 0;
   private pending = '';
   private dropping = false;
   private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
   private stopped = false;
   private readonly buffer: Buffer;
   private decoder = new StringDecoder('utf8');
@@ -58,7 +61,7 @@ export class AuditLogFollower {
 
   /** Opens the file and starts polling. */
   async start(): Promise<void> {
-    await this.reopen(this.options.fromStart ? 'start' : 'end');
+    this.reopen(this.options.fromStart ? 'start' : 'end');
     this.schedule();
   }
 
@@ -66,17 +69,19 @@ export class AuditLogFollower {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.polling;
     await this.poll();
-    await this.handle?.close();
-    this.handle = undefined;
+    this.close();
   }
 
   /** Reads everything appended since the last poll. */
   async poll(): Promise<void> {
-    if (!this.handle) await this.reopen('start');
-    if (!this.handle) return;
-    const size = (await this.handle.stat()).size;
+    this.pollNow();
+  }
+
+  private pollNow(): void {
+    if (this.fd === undefined) this.reopen('start');
+    if (this.fd === undefined) return;
+    const size = fstatSync(this.fd).size;
     if (size < this.position) {
       this.stats.truncations++;
       this.position = 0;
@@ -84,40 +89,48 @@ export class AuditLogFollower {
       this.pending = '';
       this.decoder = new StringDecoder('utf8');
     }
-    await this.readToEnd();
+    this.readToEnd();
 
-    const current = await stat(this.path).catch(() => undefined);
+    const current = statSync(this.path, { throwIfNoEntry: false });
     if (current && current.ino !== this.inode) {
       // Renamed away: what the old file still gets is read above, then
       // the new file is read from its start.
       this.stats.rotations++;
-      await this.readToEnd();
+      this.readToEnd();
       this.flushPending();
-      await this.handle.close();
-      this.handle = undefined;
-      await this.reopen('start');
-      await this.readToEnd();
+      this.close();
+      this.reopen('start');
+      this.readToEnd();
     }
   }
 
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.polling = this.poll()
-        .catch(() => undefined)
-        .finally(() => this.schedule());
+      try {
+        this.pollNow();
+      } catch {
+        // A failed read is retried at the next poll.
+      }
+      this.schedule();
     }, this.options.pollMs ?? 200);
     this.timer.unref?.();
   }
 
-  private async reopen(at: 'start' | 'end'): Promise<void> {
+  private close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private reopen(at: 'start' | 'end'): void {
     try {
-      this.handle = await open(this.path, 'r');
+      this.fd = openSync(this.path, 'r');
     } catch {
-      this.handle = undefined;
+      this.fd = undefined;
       return;
     }
-    const info = await this.handle.stat();
+    const info = fstatSync(this.fd);
     this.inode = info.ino;
     this.position = at === 'end' ? info.size : 0;
     this.lineNumber = 0;
@@ -126,10 +139,11 @@ export class AuditLogFollower {
     this.decoder = new StringDecoder('utf8');
   }
 
-  private async readToEnd(): Promise<void> {
-    if (!this.handle) return;
+  private readToEnd(): void {
+    if (this.fd === undefined) return;
     for (;;) {
-      const { bytesRead } = await this.handle.read(
+      const bytesRead = readSync(
+        this.fd,
         this.buffer,
         0,
         this.buffer.length,
