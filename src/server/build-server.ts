@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { registerAgentRoutes } from './agents/agent-routes.js';
 import { ApiError } from './error-codes.js';
 import { installErrorHandler } from './error-handler.js';
+import { registerAgentIntelRoute } from './routes/agent-intel-route.js';
 import { registerAlertsRoutes } from './routes/alerts-routes.js';
 import { registerClustersRoutes } from './routes/clusters-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -56,5 +57,6 @@ export async function buildServer(
   registerAlertsRoutes(app, context);
   registerClustersRoutes(app, context);
   await registerAgentRoutes(app, context);
+  await registerAgentIntelRoute(app, context);
   return app;
 }

@@ -3,6 +3,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import type { RulePack } from '../engine/load-rules.js';
 import type { Store } from '../store/store.js';
 import type { IngestService } from './ingest/ingest-service.js';
+import type { ServerIntel } from './intel/server-intel.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { DetectionThread } from './worker/detection-thread.js';
 
@@ -15,6 +16,7 @@ export interface ServerContext {
   logger: Logger;
   ingest: IngestService;
   worker: DetectionThread;
+  intel: ServerIntel;
   /** True once shutdown began; new requests get 503. */
   closing: boolean;
 }

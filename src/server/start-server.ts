@@ -7,6 +7,7 @@ import { Store } from '../store/store.js';
 import { bootstrapAdminToken } from './bootstrap-admin-token.js';
 import { buildServer } from './build-server.js';
 import { IngestService } from './ingest/ingest-service.js';
+import { ServerIntel } from './intel/server-intel.js';
 import type { ServerContext } from './server-context.js';
 import { ServerMetrics } from './server-metrics.js';
 import { DetectionThread } from './worker/detection-thread.js';
@@ -54,7 +55,13 @@ export async function startServer(
   // this thread loads its own copy; it starts after the migrations ran.
   const metrics = new ServerMetrics();
   metrics.queueDepth.set(await store.queue.depth());
-  const worker = new DetectionThread(
+  // The worker is assigned before any refresh can complete, since the
+  // refresher starts only after the server listens.
+  let worker: DetectionThread | undefined;
+  const intel = new ServerIntel(config.dataDir, logger, (snapshot) =>
+    worker?.setIntel(snapshot.serialized),
+  );
+  worker = new DetectionThread(
     {
       database: config.database,
       dataDir: config.dataDir,
@@ -62,6 +69,7 @@ export async function startServer(
       logLevel: config.logLevel,
       dedupeWindowSeconds: config.dedupeWindowSeconds,
       maxRetryKeys: MAX_RETRY_KEYS,
+      intel: intel.current.serialized,
     },
     metrics,
     logger,
@@ -87,7 +95,7 @@ export async function startServer(
       let events = 0;
       for (const row of rows) events += row.eventCount;
       metrics.queueDepth.inc(events);
-      worker.handOff(rows);
+      worker?.handOff(rows);
     },
   });
   const context: ServerContext = {
@@ -98,6 +106,7 @@ export async function startServer(
     logger,
     ingest,
     worker,
+    intel,
     closing: false,
   };
   await workerStarted;
@@ -106,6 +115,7 @@ export async function startServer(
   const url = await app.listen({ host: config.host, port: config.port });
   const prune = setInterval(() => pruneRetryKeys(context), PRUNE_INTERVAL_MS);
   prune.unref();
+  intel.start();
   logger.info({ url }, 'server listening');
 
   let closed: Promise<void> | undefined;
@@ -141,6 +151,7 @@ async function shutDown(
   context.closing = true;
   clearInterval(prune);
   await app.close();
+  await context.intel.stop();
 
   const timeoutMs = context.config.shutdownTimeoutSeconds * 1000;
   const drained = await context.worker.drain(timeoutMs);

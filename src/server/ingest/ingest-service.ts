@@ -1,4 +1,4 @@
-import type { K8sAuditEvent } from '../../sources/event.js';
+import type { VigilEvent } from '../../sources/event.js';
 import type { Cluster } from '../../store/cluster-store.js';
 import type {
   IngestBatch,
@@ -83,7 +83,7 @@ export class IngestService {
   async ingest(
     cluster: Cluster,
     source: string,
-    events: readonly K8sAuditEvent[],
+    events: readonly VigilEvent[],
     receivedMs: number,
     body?: string,
   ): Promise<IngestResult> {

@@ -1,4 +1,4 @@
-import type { K8sAuditEvent } from '../../sources/event.js';
+import type { VigilEvent } from '../../sources/event.js';
 import type { QueueCandidate } from '../../store/ingest-queue.js';
 
 /** Normalized events sorted into queue candidates and counted drops. */
@@ -30,7 +30,7 @@ export interface PrepareOptions {
  * time and events larger than `maxEventBytes` are counted and left out.
  */
 export function prepareEvents(
-  events: readonly K8sAuditEvent[],
+  events: readonly VigilEvent[],
   options: PrepareOptions,
 ): PreparedEvents {
   const prepared: PreparedEvents = {
@@ -71,10 +71,14 @@ export function prepareEvents(
 }
 
 /**
- * Returns the retry key of an event: its audit ID and stage, as JSON so
- * that no character of a client-chosen audit ID (`Audit-ID` header) can
- * make two keys equal or put a NUL into a PostgreSQL text column.
+ * Returns the retry key of an event: for audit events their audit ID and
+ * stage, for other events their kind and id. It is JSON so that no
+ * character of a client-chosen audit ID (`Audit-ID` header) can make two
+ * keys equal or put a NUL into a PostgreSQL text column.
  */
-export function eventKey(event: K8sAuditEvent): string {
-  return JSON.stringify([event.audit.auditID, event.audit.stage]);
+export function eventKey(event: VigilEvent): string {
+  if (event.kind === 'k8s-audit') {
+    return JSON.stringify([event.audit.auditID, event.audit.stage]);
+  }
+  return JSON.stringify([event.kind, event.id]);
 }

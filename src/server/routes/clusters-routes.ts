@@ -4,7 +4,7 @@ import { authenticateAdmin } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
 import { parseRequest } from '../parse-request.js';
 import type { ServerContext } from '../server-context.js';
-import { clusterCoverage } from './coverage.js';
+import { clusterCoverage, type IntelCoverage } from './coverage.js';
 
 const clusterParams = z.strictObject({ name: z.string().min(1).max(253) });
 
@@ -28,7 +28,13 @@ export function registerClustersRoutes(
     const nowMs = Date.now();
     const items = clusters.map((cluster) => {
       const own = activity.filter((item) => item.cluster === cluster.name);
-      const coverage = clusterCoverage(cluster.name, own, pack, nowMs);
+      const coverage = clusterCoverage(
+        cluster.name,
+        own,
+        pack,
+        nowMs,
+        intelCoverage(context),
+      );
       return {
         name: cluster.name,
         enrolledAt: new Date(cluster.enrolledMs).toISOString(),
@@ -48,6 +54,17 @@ export function registerClustersRoutes(
     const cluster = await store.clusters.get(name);
     if (!cluster) throw new ApiError('CLUSTER_NOT_FOUND', { cluster: name });
     const activity = await store.sources.list(name);
-    return clusterCoverage(name, activity, pack, Date.now());
+    return clusterCoverage(
+      name,
+      activity,
+      pack,
+      Date.now(),
+      intelCoverage(context),
+    );
   });
+}
+
+function intelCoverage(context: ServerContext): IntelCoverage {
+  const { store, loadedMs } = context.intel.current;
+  return { categories: store.categories(), loadedMs };
 }

@@ -33,22 +33,34 @@ export interface ClusterCoverage {
   alertTypes: AlertTypeCoverage[];
 }
 
+/** The threat intelligence that the server has loaded. */
+export interface IntelCoverage {
+  /** Categories with at least one indicator. */
+  categories: ReadonlySet<string>;
+  loadedMs: number;
+}
+
 /**
  * Computes a cluster's coverage: each known source (and each source a
  * rule names) with its last receipt, then every rule with the sources it
- * needs that are not connected.
+ * needs that are not connected. The `intel` source is connected while
+ * intel is loaded; a rule that asks for intel categories lacks it when
+ * none of its categories has an indicator, because the engine then
+ * leaves the rule out.
  */
 export function clusterCoverage(
   cluster: string,
   activity: readonly SourceActivity[],
   pack: RulePack,
   nowMs: number,
+  intel?: IntelCoverage,
 ): ClusterCoverage {
   const names = new Set<string>(KNOWN_SOURCES);
   for (const rule of pack.rules)
     for (const source of rule.meta.sources) names.add(source);
 
   const sources = [...names].map((source) => {
+    if (source === 'intel') return intelSource(intel);
     const seen = activity.find((item) => item.source === source);
     return {
       source,
@@ -67,6 +79,14 @@ export function clusterCoverage(
       const missing = rule.meta.sources.filter(
         (source) => !connected.has(source),
       );
+      const wanted = rule.scope.intel;
+      if (
+        wanted &&
+        !missing.includes('intel') &&
+        !wanted.some((category) => intel?.categories.has(category))
+      ) {
+        missing.push('intel');
+      }
       return {
         alertType: rule.id,
         available: missing.length === 0,
@@ -76,4 +96,14 @@ export function clusterCoverage(
     })
     .sort((a, b) => a.alertType.localeCompare(b.alertType));
   return { cluster, sources, alertTypes };
+}
+
+function intelSource(intel: IntelCoverage | undefined): SourceCoverage {
+  const loaded = intel !== undefined && intel.categories.size > 0;
+  return {
+    source: 'intel',
+    connected: loaded,
+    lastSeen: loaded ? new Date(intel.loadedMs).toISOString() : null,
+    events: 0,
+  };
 }

@@ -1,8 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { K8sAuditEvent } from '../../sources/event.js';
@@ -16,6 +12,8 @@ import type { IngestResult } from '../ingest/ingest-service.js';
 import { countByCode, reportProblems } from '../ingest/report-problems.js';
 import { parseRequest } from '../parse-request.js';
 import type { ServerContext } from '../server-context.js';
+import { registerFlowUploadRoute } from './flow-upload-route.js';
+import { spoolUpload } from './spool-upload.js';
 
 const SOURCE = 'k8s-audit';
 
@@ -26,21 +24,6 @@ const uploadQuery = z.strictObject({
   format: z.enum(AUDIT_FORMATS as [string, ...string[]]).default('auto'),
   cluster: z.string().min(1).max(253),
 });
-
-/** Passes bytes through, failing once more than `limit` have passed. */
-function byteLimit(limit: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      if (seen > limit) {
-        callback(new ApiError('REQUEST_BODY_TOO_LARGE', { limit }));
-        return;
-      }
-      callback(null, chunk);
-    },
-  });
-}
 
 /**
  * Registers `POST /api/v1/uploads?format=…&cluster=NAME`: an audit log
@@ -63,6 +46,7 @@ export async function registerUploadsRoute(
       done(null, payload),
     );
 
+    registerFlowUploadRoute(scope, context);
     scope.post(
       '/api/v1/uploads',
       {
@@ -77,16 +61,9 @@ export async function registerUploadsRoute(
           throw new ApiError('CLUSTER_NOT_FOUND', { cluster: query.cluster });
         }
 
-        mkdirSync(spool, { recursive: true });
-        const file = join(spool, `${randomBytes(12).toString('hex')}.upload`);
-        try {
-          const body =
-            (request.body as NodeJS.ReadableStream | undefined) ?? request.raw;
-          await pipeline(body, byteLimit(limit), createWriteStream(file));
-          return await ingestFile(context, file, query.format, cluster);
-        } finally {
-          rmSync(file, { force: true });
-        }
+        return spoolUpload(request, spool, limit, (file) =>
+          ingestFile(context, file, query.format, cluster),
+        );
       },
     );
   });

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRulePack } from '../../engine/load-rules.js';
 import { defaultRulePackDir } from '../../engine/rule-pack-dir.js';
+import { IndicatorStore } from '../../intel/indicator-store.js';
 import { Store } from '../../store/store.js';
 import { createLogger } from '../create-logger.js';
 import type {
@@ -35,11 +36,16 @@ async function main(): Promise<void> {
       maxRetryKeys: data.maxRetryKeys,
     },
     (delta) => send({ type: 'metrics', delta }),
+    IndicatorStore.fromJSON(data.intel),
   );
 
   port.on('message', (message: ToDetectionThread) => {
     if (message.type === 'queued') {
       worker.handOff(message.rows);
+      return;
+    }
+    if (message.type === 'intel') {
+      worker.setIntel(IndicatorStore.fromJSON(message.intel));
       return;
     }
     void worker.drain(message.timeoutMs).then(async (drained) => {

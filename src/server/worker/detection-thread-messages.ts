@@ -1,3 +1,4 @@
+import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { MetricsDelta } from './detection-metrics.js';
 
@@ -9,11 +10,14 @@ export interface DetectionThreadData {
   logLevel: string;
   dedupeWindowSeconds: number;
   maxRetryKeys: number;
+  /** The threat intelligence the engine starts with. */
+  intel: SerializedIntel;
 }
 
 /** Messages from the main thread to the detection thread. */
 export type ToDetectionThread =
   | { type: 'queued'; rows: QueueRow[] }
+  | { type: 'intel'; intel: SerializedIntel }
   | { type: 'drain'; timeoutMs: number };
 
 /** Messages from the detection thread to the main thread. */

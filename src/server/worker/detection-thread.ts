@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { applyDelta } from './detection-metrics.js';
@@ -82,6 +83,15 @@ export class DetectionThread {
     const drained = await done;
     await this.worker?.terminate();
     return drained;
+  }
+
+  /**
+   * Replaces the thread's threat intelligence; a thread started later,
+   * after a restart, starts with it too.
+   */
+  setIntel(intel: SerializedIntel): void {
+    this.data.intel = intel;
+    this.post({ type: 'intel', intel });
   }
 
   private post(message: ToDetectionThread): void {

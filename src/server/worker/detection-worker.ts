@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { Alert } from '../../alerts/alert.js';
 import type { CompiledRule } from '../../engine/compile-rule.js';
 import { Engine } from '../../engine/engine.js';
+import { type IntelLookup, NO_INTEL } from '../../engine/intel-lookup.js';
 import type { RulePack } from '../../engine/load-rules.js';
-import type { K8sAuditEvent } from '../../sources/event.js';
+import type { VigilEvent } from '../../sources/event.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
 import { eventKey } from '../ingest/prepare-events.js';
@@ -34,7 +35,7 @@ export interface DetectionWorkerOptions {
 /** The events of a queued batch that are not repeats, and their keys. */
 interface FreshEvents {
   row: QueueRow;
-  events: K8sAuditEvent[];
+  events: VigilEvent[];
   keys: string[];
 }
 
@@ -62,6 +63,7 @@ export class DetectionWorker {
   private readonly handedOff = new Map<number, QueueRow>();
   private readonly detectedKeys: RetryKeyCache;
   private keysLoaded = false;
+  private nextIntel: IntelLookup | undefined;
   private readonly logLimiter = new RepeatLimiter(60_000);
   private state: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
   private loop: Promise<void> | undefined;
@@ -77,6 +79,8 @@ export class DetectionWorker {
     private readonly options: DetectionWorkerOptions,
     /** Receives the counts of each commit, for the server's metrics. */
     private readonly report: (delta: MetricsDelta) => void,
+    /** The threat intelligence behind the `intel` operator. */
+    private intel: IntelLookup = NO_INTEL,
   ) {
     this.rules = new Map(pack.rules.map((rule) => [rule.id, rule]));
     this.engine = this.createEngine();
@@ -102,6 +106,16 @@ export class DetectionWorker {
   /** Ends an idle wait, because new batches were queued. */
   wake(): void {
     this.wakeUp?.();
+  }
+
+  /**
+   * Replaces the threat intelligence before the next batch. The engine
+   * is built again, because it leaves out the rules whose intel
+   * categories are empty, so the state of stateful rules starts over.
+   */
+  setIntel(intel: IntelLookup): void {
+    this.nextIntel = intel;
+    this.wake();
   }
 
   /**
@@ -139,6 +153,7 @@ export class DetectionWorker {
 
   private createEngine(): Engine {
     return new Engine(this.pack, {
+      intel: this.intel,
       enrolledAt: (cluster) => this.enrolled.get(cluster),
       // Tracking ends after the next commit, since the closing alert may
       // still have occurrences to write.
@@ -151,6 +166,7 @@ export class DetectionWorker {
       let rows: QueueRow[];
       try {
         if (!this.keysLoaded) await this.loadDetectedKeys();
+        if (this.nextIntel) this.applyIntel(this.nextIntel);
         rows = await this.nextRows();
       } catch (error) {
         this.logger.error({ err: error }, 'reading the queue failed');
@@ -254,7 +270,7 @@ export class DetectionWorker {
     const fresh: FreshEvents[] = [];
     const earlier = new Set<string>();
     for (const row of rows) {
-      let events: K8sAuditEvent[];
+      let events: VigilEvent[];
       try {
         events = queuedEvents(row);
       } catch (error) {
@@ -368,6 +384,16 @@ export class DetectionWorker {
     if (skipped > 0) addCount(delta.skipped, 'before-enrolment', skipped);
     this.delta = emptyDelta();
     this.report(delta);
+  }
+
+  private applyIntel(intel: IntelLookup): void {
+    this.nextIntel = undefined;
+    this.intel = intel;
+    this.resetEngine();
+    this.logger.info(
+      { categories: [...intel.categories()] },
+      'detection intel replaced',
+    );
   }
 
   private resetEngine(): void {

@@ -1,4 +1,4 @@
-import type { K8sAuditEvent } from '../../sources/event.js';
+import type { K8sAuditEvent, VigilEvent } from '../../sources/event.js';
 import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 
@@ -8,10 +8,10 @@ import type { QueueRow } from '../../store/ingest-queue.js';
  * the webhook left out (repeats, oversized or pre-enrolment events) are
  * skipped. Throws when the payload is not JSON.
  */
-export function queuedEvents(row: QueueRow): K8sAuditEvent[] {
+export function queuedEvents(row: QueueRow): VigilEvent[] {
   const { payload } = row;
   if (payload.format === 'events') {
-    return JSON.parse(payload.events) as K8sAuditEvent[];
+    return JSON.parse(payload.events) as VigilEvent[];
   }
 
   const out = normalizeAuditValue(JSON.parse(payload.body), {
