@@ -74,6 +74,14 @@ export async function registerAgentRoutes(
           await tx.alerts.insert(alertToRow(alert, key, windowEnd, nowMs));
           stored++;
         }
+        // Coverage shows the agent as connected from its batches, and
+        // counts the alerts it sent as its events.
+        await tx.sources.record(
+          cluster.name,
+          'agent',
+          batch.alerts.length,
+          nowMs,
+        );
       });
       registry.update(cluster.name, batch.node, {}, nowMs);
       reply.code(200);
@@ -83,7 +91,10 @@ export async function registerAgentRoutes(
     scope.post(AGENT_PATHS.heartbeat, async (request) => {
       const cluster = clusters.get(request) as Cluster;
       const heartbeat = parseRequest(heartbeatSchema, request.body, 'body');
-      registry.update(cluster.name, heartbeat.node, { heartbeat }, Date.now());
+      const nowMs = Date.now();
+      // An agent that raises nothing still keeps its source connected.
+      await context.store.sources.record(cluster.name, 'agent', 0, nowMs);
+      registry.update(cluster.name, heartbeat.node, { heartbeat }, nowMs);
       return { ok: true };
     });
 
