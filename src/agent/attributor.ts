@@ -13,6 +13,9 @@ import type { CgroupAttribution } from '../sources/proc/parse-cgroup.js';
 import type { ProcessTree } from '../sources/proc/process-tree.js';
 import { CgroupCache } from './cgroup-cache.js';
 
+/** What `readAttribution` returns for a pid that /proc does not list. */
+const MISSING = Symbol('missing');
+
 /** Counters of attribution. */
 export interface AttributionStats {
   attributed: number;
@@ -141,21 +144,27 @@ export class Attributor {
     // the container's cgroup before it starts. A parent, usually long
     // lived and shared by many children, is read once and remembered.
     const own = this.readAttribution(pid);
-    if (own !== undefined) return own;
+    if (own !== undefined && own !== MISSING) return own;
     const remembered =
       this.tree.attributionOf(pid) ?? this.tree.attributionOf(ppid);
     if (remembered !== undefined) return remembered;
-    return this.readAttribution(ppid);
+    if (ppid <= 0 || this.tree.isMissing(ppid)) return undefined;
+    const parent = this.readAttribution(ppid);
+    if (parent === MISSING) this.tree.rememberMissing(ppid);
+    return parent === MISSING ? undefined : parent;
   }
 
-  private readAttribution(pid: number): CgroupAttribution | undefined {
+  /** The cgroup's meaning, MISSING when /proc has no such pid. */
+  private readAttribution(
+    pid: number,
+  ): CgroupAttribution | typeof MISSING | undefined {
     if (pid <= 0) return undefined;
     // Concatenation, not path.join: this runs once or twice per event and
     // join's validation costs more than the rest of the path work.
     const path = `${this.procPrefix}${pid}/cgroup`;
     // existsSync first: a throwing read costs more, and most short-lived
     // processes have exited by the time their record is read.
-    if (!existsSync(path)) return undefined;
+    if (!existsSync(path)) return MISSING;
     try {
       return this.cgroups.parse(readFileSync(path, 'utf8'));
     } catch {

@@ -52,7 +52,9 @@ interface NodeSequence {
   lastEmitted: number | undefined;
   firstEmitted: number | undefined;
   emitted: Set<number>;
+  /** The last REMEMBERED_SERIALS emitted serials, a ring from `next`. */
   emittedOrder: number[];
+  next: number;
 }
 
 /** Userspace record types: each is a whole event (no EOE follows). */
@@ -125,7 +127,11 @@ export class AuditReassembler {
     timedOut: 0,
     evicted: 0,
   };
-  private readonly open = new Map<string, OpenEvent>();
+  /**
+   * Open events by `eventKey`: the serial alone for lines without `node=`,
+   * which spares a string per record.
+   */
+  private readonly open = new Map<string | number, OpenEvent>();
   private readonly sequences = new Map<string, NodeSequence>();
   private readonly maxOpen: number;
   private readonly maxRecords: number;
@@ -161,7 +167,10 @@ export class AuditReassembler {
     }
     if (record.type.startsWith('DAEMON_')) this.countReportedLoss(record);
 
-    const key = `${record.node ?? ''}\u0000${record.serial}`;
+    const key =
+      record.node === undefined
+        ? record.serial
+        : `${record.node}\u0000${record.serial}`;
     if (record.type === 'EOE') {
       const event = this.open.get(key);
       if (event) this.close(key, event, false);
@@ -225,7 +234,7 @@ export class AuditReassembler {
   private evictOverflow(): void {
     while (this.open.size > this.maxOpen) {
       const [key, event] = this.open.entries().next().value as [
-        string,
+        string | number,
         OpenEvent,
       ];
       this.stats.evicted++;
@@ -233,7 +242,7 @@ export class AuditReassembler {
     }
   }
 
-  private close(key: string, event: OpenEvent, forced: boolean): void {
+  private close(key: string | number, event: OpenEvent, forced: boolean): void {
     this.open.delete(key);
     this.markEmitted(event.node, event.serial);
     this.stats.events++;
@@ -269,10 +278,16 @@ export class AuditReassembler {
       sequence.lastEmitted = serial;
     }
     sequence.emitted.add(serial);
-    sequence.emittedOrder.push(serial);
-    if (sequence.emittedOrder.length > REMEMBERED_SERIALS) {
-      sequence.emitted.delete(sequence.emittedOrder.shift() as number);
+    // A ring rather than push and shift: shift moves the whole array.
+    const order = sequence.emittedOrder;
+    if (order.length < REMEMBERED_SERIALS) {
+      order.push(serial);
+      return;
     }
+    const oldest = order[sequence.next] as number;
+    if (oldest !== serial) sequence.emitted.delete(oldest);
+    order[sequence.next] = serial;
+    sequence.next = (sequence.next + 1) % REMEMBERED_SERIALS;
   }
 
   private countReportedLoss(record: AuditRecord): void {
@@ -290,6 +305,7 @@ export class AuditReassembler {
         firstEmitted: undefined,
         emitted: new Set(),
         emittedOrder: [],
+        next: 0,
       };
       this.sequences.set(key, sequence);
     }

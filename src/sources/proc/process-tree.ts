@@ -5,6 +5,15 @@ import { readProcProcessSync } from './read-proc-process.js';
 /** Ancestors listed per process; deeper chains are cut. */
 export const MAX_ANCESTORS = 16;
 
+/**
+ * Milliseconds a pid whose /proc entry was missing is not read again. The
+ * children of an exited shell name it as their parent, each in its own
+ * event, and a failed read throws, which costs more than the read. A
+ * process that reuses the pid and execs clears the mark at once; one that
+ * only forks is found when the mark expires.
+ */
+export const MISSING_TTL_MS = 1000;
+
 /** A remembered process: its ancestry fields and its cgroup's meaning. */
 export interface TreeProcess extends ProcessAncestor {
   ppid: number;
@@ -21,14 +30,20 @@ export interface TreeProcess extends ProcessAncestor {
  */
 export class ProcessTree {
   private readonly nodes = new Map<number, TreeProcess>();
+  /** Pids whose /proc entry could not be read, with the time of the try. */
+  private readonly missing = new Map<number, number>();
 
   constructor(
     private readonly maxEntries = 8192,
     private readonly procRoot = '/proc',
+    private readonly missTtlMs = MISSING_TTL_MS,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Records a process, replacing what an earlier process of that pid left. */
   remember(process: TreeProcess): void {
+    // A new process with this pid: a remembered miss is out of date.
+    this.missing.delete(process.pid);
     this.nodes.delete(process.pid);
     this.nodes.set(process.pid, process);
     if (this.nodes.size > this.maxEntries) {
@@ -54,8 +69,12 @@ export class ProcessTree {
   lookupNow(pid: number): TreeProcess | undefined {
     const known = this.nodes.get(pid);
     if (known) return known;
+    if (this.isMissing(pid)) return undefined;
     const read = readProcProcessSync(pid, this.procRoot);
-    if (!read) return undefined;
+    if (!read) {
+      this.rememberMissing(pid);
+      return undefined;
+    }
     const node: TreeProcess = {
       pid,
       ppid: read.ppid,
@@ -66,6 +85,27 @@ export class ProcessTree {
     };
     this.remember(node);
     return node;
+  }
+
+  /**
+   * True when the pid's /proc entry was found missing less than
+   * `missTtlMs` ago and no process of that pid was remembered since.
+   */
+  isMissing(pid: number): boolean {
+    const triedAt = this.missing.get(pid);
+    if (triedAt === undefined) return false;
+    if (this.now() - triedAt < this.missTtlMs) return true;
+    this.missing.delete(pid);
+    return false;
+  }
+
+  /** Notes that the pid's /proc entry could not be read just now. */
+  rememberMissing(pid: number): void {
+    this.missing.delete(pid);
+    this.missing.set(pid, this.now());
+    if (this.missing.size > this.maxEntries) {
+      this.missing.delete(this.missing.keys().next().value as number);
+    }
   }
 
   /** Lists the ancestors of a process whose parent is `ppid`, nearest first. */
