@@ -52,8 +52,8 @@ interface PendingBatch {
 const MAX_GROUP = 32;
 
 /**
- * Queues normalized events durably: the retry keys, the batch and the
- * source's activity commit in one transaction, and `ingest` resolves only
+ * Queues normalized events durably: the batch and the source's activity
+ * commit in one transaction, and `ingest` resolves only
  * after that commit, so a 2xx response means the events survive a crash.
  * Batches that arrive while a commit runs share the next transaction
  * (group commit), so concurrent requests share one fsync.
@@ -147,17 +147,14 @@ export class IngestService {
       try {
         const ids = await this.store.transaction(async (tx) => {
           const out: (number | undefined)[] = [];
-          for (const [i, { received }] of group.entries()) {
-            const batch = batches[i] as IngestBatch;
-            out.push(await tx.queue.enqueue(batch));
-            if (received > 0) {
-              await tx.sources.record(
-                batch.cluster,
-                batch.source,
-                received,
-                batch.receivedMs,
-              );
-            }
+          for (const batch of batches) out.push(await tx.queue.enqueue(batch));
+          for (const activity of sourceActivity(group)) {
+            await tx.sources.record(
+              activity.cluster,
+              activity.source,
+              activity.received,
+              activity.receivedMs,
+            );
           }
           return out;
         });
@@ -180,9 +177,9 @@ export class IngestService {
   }
 
   /**
-   * Returns the batch without the candidates whose key was seen in the
-   * cache, in `keys` (earlier batches of the group) or earlier in the
-   * batch; adds the kept keys to `keys`.
+   * Returns the batch without the candidates whose key is in the cache,
+   * in `keys` or earlier in the batch. `keys` holds the keys of the
+   * group's earlier batches, and the kept keys are added to it.
    */
   private dropRepeats(
     batch: IngestBatch,
@@ -211,6 +208,34 @@ export class IngestService {
     }
     if (rows.length > 0) this.options.onQueued(rows);
   }
+}
+
+/**
+ * Sums a group's received events by cluster and source, so that each
+ * pair costs one upsert per commit, with the latest receipt time.
+ */
+function sourceActivity(group: readonly PendingBatch[]) {
+  const totals = new Map<
+    string,
+    { cluster: string; source: string; received: number; receivedMs: number }
+  >();
+  for (const { batch, received } of group) {
+    if (received === 0) continue;
+    const key = JSON.stringify([batch.cluster, batch.source]);
+    const total = totals.get(key);
+    if (total) {
+      total.received += received;
+      total.receivedMs = Math.max(total.receivedMs, batch.receivedMs);
+    } else {
+      totals.set(key, {
+        cluster: batch.cluster,
+        source: batch.source,
+        received,
+        receivedMs: batch.receivedMs,
+      });
+    }
+  }
+  return totals.values();
 }
 
 /** Returns the row that the queue stored for `batch`, as the worker reads it. */

@@ -18,7 +18,7 @@ import { spoolUpload } from './spool-upload.js';
 
 const SOURCE = 'flow-logs';
 
-/** Events queued per transaction while an upload is queued. */
+/** Flow events per ingest call, so one upload is several commits. */
 const UPLOAD_BATCH = 1000;
 
 const flowUploadQuery = z.strictObject({
@@ -27,11 +27,11 @@ const flowUploadQuery = z.strictObject({
 });
 
 /**
- * Registers `POST /api/v1/uploads/flows?cluster=NAME&format=…` (admin
- * token): a network flow log (AWS VPC, GCP VPC, Azure NSG or VNet; gzip
- * or not) in the body, read by the parsers of `vigil scan` and queued for
- * the named cluster, so that the detection worker runs the rules and
- * their threat intelligence over its flows. The scope must leave bodies
+ * Registers `POST /api/v1/uploads/flows?cluster=NAME&format=…` with the
+ * admin token. The body is an AWS VPC, GCP VPC, Azure NSG or VNet flow
+ * log, gzip or not, read by the parsers of `vigil scan`. Its flows are
+ * queued for the named cluster, and the detection worker runs the rules
+ * and their threat intelligence over them. The scope must leave bodies
  * as streams.
  */
 export function registerFlowUploadRoute(

@@ -8,8 +8,8 @@ import type { VigilEvent } from '../../sources/event.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
 import { eventKey } from '../ingest/prepare-events.js';
-import { RetryKeyCache } from '../ingest/retry-key-cache.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
+import { DetectedKeys } from './detected-keys.js';
 import {
   addCount,
   emptyDelta,
@@ -61,8 +61,7 @@ export class DetectionWorker {
   private readonly closed = new Set<string>();
   private readonly enrolled = new Map<string, number>();
   private readonly handedOff = new Map<number, QueueRow>();
-  private readonly detectedKeys: RetryKeyCache;
-  private keysLoaded = false;
+  private readonly detectedKeys: DetectedKeys;
   private nextIntel: IntelLookup | undefined;
   private readonly logLimiter = new RepeatLimiter(60_000);
   private state: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
@@ -84,7 +83,8 @@ export class DetectionWorker {
   ) {
     this.rules = new Map(pack.rules.map((rule) => [rule.id, rule]));
     this.engine = this.createEngine();
-    this.detectedKeys = new RetryKeyCache(
+    this.detectedKeys = new DetectedKeys(
+      store.queue,
       options.dedupeWindowMs,
       options.maxRetryKeys,
     );
@@ -165,7 +165,7 @@ export class DetectionWorker {
     while (this.state === 'running' || this.state === 'draining') {
       let rows: QueueRow[];
       try {
-        if (!this.keysLoaded) await this.loadDetectedKeys();
+        await this.detectedKeys.load();
         if (this.nextIntel) this.applyIntel(this.nextIntel);
         rows = await this.nextRows();
       } catch (error) {
@@ -190,23 +190,6 @@ export class DetectionWorker {
       }
     }
     this.logger.info({}, 'detection worker stopped');
-  }
-
-  /**
-   * Fills the key cache from the keys stored within the window. When they
-   * do not fit, the cache starts incomplete and misses are looked up.
-   */
-  private async loadDetectedKeys(): Promise<void> {
-    const { dedupeWindowMs, maxRetryKeys } = this.options;
-    const rows = await this.store.queue.seenSince(
-      Date.now() - dedupeWindowMs,
-      maxRetryKeys,
-    );
-    for (const row of rows) {
-      this.detectedKeys.add(row.cluster, [row.key], row.seenMs);
-    }
-    if (rows.length === maxRetryKeys) this.detectedKeys.markIncomplete();
-    this.keysLoaded = true;
   }
 
   /**
@@ -283,7 +266,7 @@ export class DetectionWorker {
       }
 
       const keys = events.map(eventKey);
-      const seen = await this.findDetected(row.cluster, keys);
+      const seen = await this.detectedKeys.find(row.cluster, keys);
       const kept: FreshEvents = { row, events: [], keys: [] };
       for (const [i, event] of events.entries()) {
         const key = keys[i] as string;
@@ -299,26 +282,6 @@ export class DetectionWorker {
       fresh.push(kept);
     }
     return fresh;
-  }
-
-  /** Returns which of `keys` were detected within the window. */
-  private async findDetected(
-    cluster: string,
-    keys: readonly string[],
-  ): Promise<Set<string>> {
-    const nowMs = Date.now();
-    const seen = new Set<string>();
-    const unknown: string[] = [];
-    for (const key of keys) {
-      if (this.detectedKeys.has(cluster, key, nowMs)) seen.add(key);
-      else unknown.push(key);
-    }
-    if (this.detectedKeys.complete || unknown.length === 0) return seen;
-
-    for (const key of await this.store.queue.findSeen(cluster, unknown)) {
-      seen.add(key);
-    }
-    return seen;
   }
 
   /** Runs the engine over one batch, collecting the alerts it touches. */

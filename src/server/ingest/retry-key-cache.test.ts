@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { RetryKeyCache } from './retry-key-cache.js';
+
+describe('RetryKeyCache', () => {
+  it('keys expire after the window', () => {
+    const cache = new RetryKeyCache(1000, 10);
+    cache.add('prod', ['a'], 5000);
+    expect(cache.has('prod', 'a', 6000)).toBe(true);
+    expect(cache.has('prod', 'a', 6001)).toBe(false);
+  });
+
+  it('keys are scoped by cluster', () => {
+    const cache = new RetryKeyCache(1000, 10);
+    cache.add('prod', ['a'], 5000);
+    expect(cache.has('dev', 'a', 5000)).toBe(false);
+  });
+
+  it('expired keys are evicted on add', () => {
+    const cache = new RetryKeyCache(1000, 10);
+    cache.add('prod', ['a', 'b'], 1000);
+    cache.add('prod', ['c'], 2500);
+    expect(cache.size).toBe(1);
+    expect(cache.complete).toBe(true);
+  });
+
+  it('overflow evicts oldest and marks incomplete', () => {
+    const cache = new RetryKeyCache(60_000, 2);
+    cache.add('prod', ['a'], 1000);
+    cache.add('prod', ['b', 'c'], 2000);
+    expect(cache.size).toBe(2);
+    expect(cache.has('prod', 'a', 2000)).toBe(false);
+    expect(cache.has('prod', 'c', 2000)).toBe(true);
+    expect(cache.complete).toBe(false);
+  });
+
+  it('adding a key again renews it', () => {
+    const cache = new RetryKeyCache(1000, 2);
+    cache.add('prod', ['a', 'b'], 1000);
+    cache.add('prod', ['a'], 1500);
+    cache.add('prod', ['c'], 1600);
+    expect(cache.has('prod', 'a', 1600)).toBe(true);
+    expect(cache.has('prod', 'b', 1600)).toBe(false);
+  });
+});
