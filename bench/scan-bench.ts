@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadRulePack } from '../src/engine/load-rules.js';
 import { defaultRulePackDir } from '../src/engine/rule-pack-dir.js';
+import { loadIntel } from '../src/intel/load-intel.js';
 import { scanFiles } from '../src/scan/scan-files.js';
 import { generateAuditLog } from './generate-audit-log.js';
 
@@ -19,7 +20,7 @@ import { generateAuditLog } from './generate-audit-log.js';
  * Scan benchmark. Generates a large audit log, then times in child
  * processes, alternately, (a) reading the file and JSON.parse-ing each
  * line, the floor any scanner pays, and (b) `vigil scan`'s full pipeline
- * with the shipped rule pack. Reports events per second, the ratio of the
+ * with the shipped rule pack and indicator set. Reports events per second, the ratio of the
  * two times, and each child's peak resident memory.
  *
  *   node dist/bench/scan-bench.js [--events 1000000] [--runs 5]
@@ -66,9 +67,12 @@ async function parseOnly(file: string): Promise<PhaseResult> {
 async function fullScan(file: string, rules: string): Promise<PhaseResult> {
   const started = performance.now();
   const pack = loadRulePack(rules);
+  // The shipped indicator set, as `vigil scan` loads it by default.
+  const intel = loadIntel({ files: [], includeDefault: true });
   let alerts = 0;
   const summary = await scanFiles([file], {
     pack,
+    intel,
     onAlert: () => {
       alerts++;
     },
