@@ -20,8 +20,9 @@ import { generateAuditLog } from './generate-audit-log.js';
  * Scan benchmark. Generates a large audit log, then times in child
  * processes, alternately, (a) reading the file and JSON.parse-ing each
  * line, the floor any scanner pays, and (b) `vigil scan`'s full pipeline
- * with the shipped rule pack and indicator set. Reports events per second, the ratio of the
- * two times, and each child's peak resident memory.
+ * with the shipped rule pack and indicator set. Reports events per
+ * second, the ratio of the two times, and each child's peak resident
+ * memory.
  *
  *   node dist/bench/scan-bench.js [--events 1000000] [--runs 5]
  *     [--rules DIR] [--output FILE]
