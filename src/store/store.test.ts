@@ -125,6 +125,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     expect(await store.queue.findSeen('prod', ['a', 'c', 'd', 'x'])).toEqual(
       new Set(['a', 'c']),
     );
+    // A key marked again keeps its first time.
+    expect(await store.queue.seenSince(15_000, 10)).toEqual([
+      { cluster: 'dev', key: 'd', seenMs: 20_000 },
+    ]);
+    expect(await store.queue.seenSince(0, 2)).toHaveLength(2);
 
     expect(await store.queue.forgetSeenBefore(10_001, 2)).toBe(2);
     expect(await store.queue.forgetSeenBefore(10_001, 2)).toBe(1);
