@@ -19,10 +19,12 @@ import {
  * its peak resident memory (VmHWM), the events it read, and the machine's
  * busy CPU in both runs (from /proc/stat). The audit backlog limit is
  * raised for the run and restored afterwards. The load is bench/exec-load.c,
- * compiled with `cc` for the run.
+ * compiled with `cc` for the run. With `--compare FILE`, another build's
+ * agent-main.js (an earlier commit, say) is measured after this one at
+ * each rate, under the same load and rules, so that both come from one run.
  *
  *   node dist/bench/agent-bench.js [--rates 200,2000] [--seconds 10]
- *     [--rules DIR]
+ *     [--rules DIR] [--compare OTHER/dist/src/agent/agent-main.js]
  */
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +37,10 @@ const WORKERS = 4;
 const TICKS = Number(
   execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }),
 );
+
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
 
 function machineBusyTicks(): { busy: number; total: number } {
   const [line] = readFileSync('/proc/stat', 'utf8').split('\n');
@@ -93,13 +99,14 @@ async function runLoad(generator: string, rate: number, seconds: number) {
 }
 
 async function withAgent(
+  entry: string,
   generator: string,
   rate: number,
   seconds: number,
   rules: string | undefined,
 ) {
   const args = [
-    cli,
+    entry,
     'agent',
     '--data-dir',
     mkdtempSync(join(tmpdir(), 'vigil-bench-')),
@@ -141,8 +148,11 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '200,2000' },
     seconds: { type: 'string', default: '10' },
     rules: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
+const agents: Array<[string, string]> = [['this build', cli]];
+if (values.compare) agents.push(['compared build', values.compare]);
 const rates = (values.rates ?? '').split(',').map(Number);
 const seconds = Number(values.seconds);
 
@@ -161,18 +171,28 @@ try {
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model}, kernel ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}`,
   );
+  console.log(`load average at start: ${loadAverage()}`);
   console.log(
-    '| target execs/s | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent peak RSS | audit lost |',
+    '| target execs/s | agent | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent peak RSS | audit lost |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const rate of rates) {
     // Baseline: the same load and audit rules, no agent reading the log.
     const baseline = await runLoad(generator, rate, seconds);
-    const measured = await withAgent(generator, rate, seconds, values.rules);
-    console.log(
-      `| ${rate} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} |`,
-    );
+    for (const [label, entry] of agents) {
+      const measured = await withAgent(
+        entry,
+        generator,
+        rate,
+        seconds,
+        values.rules,
+      );
+      console.log(
+        `| ${rate} | ${label} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} |`,
+      );
+    }
   }
+  console.log(`load average at end: ${loadAverage()}`);
 } finally {
   await removeAgentAuditRules();
   execFileSync('auditctl', ['-b', String(previousBacklog)]);

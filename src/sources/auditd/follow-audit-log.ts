@@ -1,6 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { MAX_AUDIT_LINE_BYTES } from './parse-audit-line.js';
+
+const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /** Counters of a followed log. */
 export interface FollowStats {
@@ -44,12 +46,12 @@ export class AuditLogFollower {
   private inode = -1;
   private position = 0;
   private lineNumber = 0;
-  private pending = '';
+  /** Bytes of a line whose newline has not been read yet. */
+  private pending: Buffer = EMPTY;
   private dropping = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly buffer: Buffer;
-  private decoder = new StringDecoder('utf8');
 
   constructor(
     readonly path: string,
@@ -86,8 +88,7 @@ export class AuditLogFollower {
       this.stats.truncations++;
       this.position = 0;
       this.lineNumber = 0;
-      this.pending = '';
-      this.decoder = new StringDecoder('utf8');
+      this.pending = EMPTY;
     }
     this.readToEnd();
 
@@ -134,9 +135,8 @@ export class AuditLogFollower {
     this.inode = info.ino;
     this.position = at === 'end' ? info.size : 0;
     this.lineNumber = 0;
-    this.pending = '';
+    this.pending = EMPTY;
     this.dropping = false;
-    this.decoder = new StringDecoder('utf8');
   }
 
   private readToEnd(): void {
@@ -152,42 +152,50 @@ export class AuditLogFollower {
       if (bytesRead === 0) return;
       this.position += bytesRead;
       this.stats.bytes += bytesRead;
-      this.split(this.decoder.write(this.buffer.subarray(0, bytesRead)));
+      this.split(this.buffer, bytesRead);
     }
   }
 
-  private split(text: string): void {
+  /**
+   * Splits bytes into lines at 0x0A, which never occurs inside a UTF-8
+   * sequence. Each line is decoded on its own, so that a line, and every
+   * field sliced from it, does not keep the whole chunk alive.
+   */
+  private split(bytes: Buffer, length: number): void {
     let start = 0;
     for (;;) {
-      const end = text.indexOf('\n', start);
-      if (end === -1) break;
-      const piece = text.slice(start, end);
-      start = end + 1;
+      const end = bytes.indexOf(NEWLINE, start);
+      if (end === -1 || end >= length) break;
       this.lineNumber++;
       if (this.dropping) {
         this.dropping = false;
-        this.pending = '';
-        continue;
+        this.pending = EMPTY;
+      } else if (this.pending.length === 0) {
+        this.deliver(bytes.toString('utf8', start, end));
+      } else {
+        const line = Buffer.concat([this.pending, bytes.subarray(start, end)]);
+        this.pending = EMPTY;
+        this.deliver(line.toString('utf8'));
       }
-      this.deliver(this.pending + piece);
-      this.pending = '';
+      start = end + 1;
     }
-    if (this.dropping) return;
-    this.pending += text.slice(start);
+    if (this.dropping || start === length) return;
+    // The buffer is reused by the next read, so the rest is copied.
+    this.pending = Buffer.concat([this.pending, bytes.subarray(start, length)]);
     if (this.pending.length > MAX_AUDIT_LINE_BYTES) {
       // The rest of this line is skipped up to its newline.
       this.stats.oversizedLines++;
       this.dropping = true;
-      this.pending = '';
+      this.pending = EMPTY;
     }
   }
 
   private flushPending(): void {
     if (this.pending.length > 0 && !this.dropping) {
       this.lineNumber++;
-      this.deliver(this.pending);
+      this.deliver(this.pending.toString('utf8'));
     }
-    this.pending = '';
+    this.pending = EMPTY;
   }
 
   private deliver(line: string): void {
