@@ -4,8 +4,8 @@ import { RetryKeyCache } from '../ingest/retry-key-cache.js';
 /**
  * The retry keys of events that the detection worker has processed: the
  * durable `ingest_seen` table, with an in-memory cache in front of it.
- * The cache is filled from the table at start; while it is complete, a
- * key not in it was not processed and the table is not read.
+ * The cache is filled from the table at start. While it is complete, a
+ * key missing from it was not processed, so the table is not read.
  */
 export class DetectedKeys {
   private readonly cache: RetryKeyCache;
