@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,10 @@ import { mixedEvent } from './generate-audit-log.js';
  * 3. posts fresh events at a fixed 10,000 events/s and reads the
  *    receipt-to-stored-alert latency histogram from /metrics.
  *
+ * It also reports the CPU time per event of the scan and of the server
+ * (both threads, from /proc) during step 2. On a shared machine that
+ * ratio varies less than the rates, which follow the machine's load.
+ *
  *   node dist/bench/ingest-bench.js [--events 200000] [--rate 10000]
  *     [--seconds 10] [--rules DIR] [--output FILE] [--profile DIR]
  *
@@ -30,6 +34,10 @@ import { mixedEvent } from './generate-audit-log.js';
 const BATCH = 400;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** Clock ticks per second of /proc/PID/stat, as `getconf CLK_TCK` prints. */
+const CLOCK_TICKS = Number(
+  spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100,
+);
 
 /** Serializes `count` generated events stamped from `startMs` on. */
 function eventLines(first: number, count: number, startMs: number): string[] {
@@ -60,15 +68,34 @@ async function scanRate(
   file: string,
   events: number,
   rulesDir: string,
-): Promise<number> {
+): Promise<{ rate: number; cpuSeconds: number }> {
   const pack = loadRulePack(rulesDir);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await scanFiles([file], { pack, onAlert: () => {} });
-  return events / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    rate: events / ((performance.now() - started) / 1000),
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
+}
+
+/**
+ * Returns the CPU time that process `pid` used so far, every thread, in
+ * seconds, from /proc/PID/stat (utime and stime, in clock ticks).
+ */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name in brackets may hold spaces, so fields are counted
+  // after its closing bracket: state is field 3, utime 14 and stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 interface Server {
   url: string;
+  /** CPU seconds the server process used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -100,6 +127,7 @@ async function startServer(
   });
   return {
     url,
+    cpuSeconds: () => processCpuSeconds(child.pid as number),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -223,12 +251,15 @@ async function main(): Promise<void> {
     const scan = await scanRate(file, events, rulesDir);
 
     const bodies = batches(lines);
+    const cpuBefore = server.cpuSeconds();
     const started = performance.now();
     const load = await post(server.url, token, bodies, { connections: 4 });
     const acknowledgedMs = performance.now() - started;
     const drainedMs = (await waitForDrain(server.url, 120_000)) - started;
     const ackRate = events / (acknowledgedMs / 1000);
     const ingestRate = events / (drainedMs / 1000);
+    const serverCpu = server.cpuSeconds() - cpuBefore;
+    const perEvent = (seconds: number) => ((seconds / events) * 1e6).toFixed(1);
 
     const paced = batches(eventLines(events, latencyEvents, startMs + events));
     const before = latencyBuckets(await metrics(server.url));
@@ -248,10 +279,11 @@ async function main(): Promise<void> {
     const report = [
       `machine: ${nproc} CPUs, ${model}, Node.js ${process.version}`,
       `events: ${events} in batches of ${BATCH}, 4 connections`,
-      `offline scan: ${Math.round(scan)} events/s`,
+      `offline scan: ${Math.round(scan.rate)} events/s`,
       `webhook acknowledged: ${Math.round(ackRate)} events/s (${load.non2xx} non-2xx, ${load.errors} errors)`,
       `webhook to queue drained: ${Math.round(ingestRate)} events/s`,
-      `ingest rate / scan rate: ${(ingestRate / scan).toFixed(2)}`,
+      `ingest rate / scan rate: ${(ingestRate / scan.rate).toFixed(2)}`,
+      `CPU per event: scan ${perEvent(scan.cpuSeconds)} µs, server ${perEvent(serverCpu)} µs (both threads), scan / server ${(scan.cpuSeconds / serverCpu).toFixed(2)}`,
       `paced at ${rate} events/s for ${values.seconds} s: ${paceLoad.non2xx} non-2xx, ${alerts} alerts, p99 receipt-to-stored-alert latency <= ${p99Bound(before, after)}`,
     ].join('\n');
     process.stdout.write(`${report}\n`);
