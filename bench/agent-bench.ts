@@ -67,6 +67,16 @@ function auditLost(): number {
   return Number(/^lost (\d+)/m.exec(status)?.[1] ?? 0);
 }
 
+/**
+ * True when the agent's exec rule is loaded. Other programs on a shared
+ * machine may delete rules by key while a run is going on.
+ */
+function execRuleLoaded(): boolean {
+  return execFileSync('auditctl', ['-l'], { encoding: 'utf8' }).includes(
+    'vigil_exec',
+  );
+}
+
 function backlogLimit(): number {
   const status = execFileSync('auditctl', ['-s'], { encoding: 'utf8' });
   return Number(/^backlog_limit (\d+)/m.exec(status)?.[1] ?? 64);
@@ -130,6 +140,7 @@ async function withAgent(
   const wallBefore = performance.now();
   const lostBefore = auditLost();
   const loadResult = await runLoad(generator, rate, seconds);
+  const rulesKept = execRuleLoaded();
   // The agent reads the log a little behind; wait for it to catch up.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const agentCores =
@@ -140,7 +151,7 @@ async function withAgent(
   const lost = auditLost() - lostBefore;
   agent.kill('SIGTERM');
   await new Promise((resolve) => agent.once('exit', resolve));
-  return { ...loadResult, agentCores, rssMb, lost };
+  return { ...loadResult, agentCores, rssMb, lost, rulesKept };
 }
 
 const { values } = parseArgs({
@@ -173,13 +184,15 @@ try {
   );
   console.log(`load average at start: ${loadAverage()}`);
   console.log(
-    '| target execs/s | agent | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent peak RSS | audit lost |',
+    '| target execs/s | agent | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent peak RSS | audit lost | exec rule kept |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const rate of rates) {
     // Baseline: the same load and audit rules, no agent reading the log.
     const baseline = await runLoad(generator, rate, seconds);
     for (const [label, entry] of agents) {
+      // Installing again is harmless and restores rules deleted meanwhile.
+      await installAgentAuditRules();
       const measured = await withAgent(
         entry,
         generator,
@@ -188,7 +201,7 @@ try {
         values.rules,
       );
       console.log(
-        `| ${rate} | ${label} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} |`,
+        `| ${rate} | ${label} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} | ${measured.rulesKept ? 'yes' : 'no: discard the row'} |`,
       );
     }
   }
