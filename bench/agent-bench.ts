@@ -92,12 +92,24 @@ async function runLoad(generator: string, rate: number, seconds: number) {
   const outputs = await Promise.all(
     workers.map(
       (worker) =>
-        new Promise<{ finished: number; rate: number }>((resolve) => {
+        new Promise<{ finished: number; rate: number }>((resolve, reject) => {
           let text = '';
           worker.stdout.on('data', (chunk: Buffer) => {
             text += chunk.toString();
           });
-          worker.once('exit', () => resolve(JSON.parse(text)));
+          // A rejection, not a throw in the listener, so that the audit
+          // rules and the backlog limit are restored below.
+          worker.once('exit', (code, signal) => {
+            try {
+              resolve(JSON.parse(text));
+            } catch {
+              reject(
+                new Error(
+                  `exec-load ended with code ${code} signal ${signal} and no result`,
+                ),
+              );
+            }
+          });
         }),
     ),
   );
@@ -139,7 +151,12 @@ async function withAgent(
   const ticksBefore = processTicks(pid);
   const wallBefore = performance.now();
   const lostBefore = auditLost();
-  const loadResult = await runLoad(generator, rate, seconds);
+  const loadResult = await runLoad(generator, rate, seconds).catch(
+    (error: unknown) => {
+      agent.kill('SIGTERM');
+      throw error;
+    },
+  );
   const rulesKept = execRuleLoaded();
   // The agent reads the log a little behind; wait for it to catch up.
   await new Promise((resolve) => setTimeout(resolve, 1000));
