@@ -23,8 +23,10 @@ export class EventContext {
   /** Start over on another event, keeping the allocated maps. */
   reset(event: VigilEvent): void {
     this.event = event;
-    this.computed?.clear();
-    this.captured?.clear();
+    // Map.clear allocates a fresh table, so unused maps are dropped
+    // instead and made again only by events that need them.
+    this.computed = undefined;
+    this.captured = undefined;
   }
 
   /** Items captured for the current rule, by capture name. */
@@ -51,6 +53,8 @@ export class EventContext {
 
   /** Forget the captures of the previous rule. */
   clearCaptures(): void {
-    this.captured?.clear();
+    if (this.captured !== undefined && this.captured.size > 0) {
+      this.captured = undefined;
+    }
   }
 }
