@@ -31,7 +31,7 @@ const EVENT_FIELDS = [
   'flow',
 ];
 
-/** What compiling a condition can refer to. */
+/** The views, predicates and lists a condition may name. */
 export interface ConditionEnvironment extends CompileEnvironment {
   views: ViewRegistry;
   predicates: PredicateRegistry;

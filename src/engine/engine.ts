@@ -70,9 +70,9 @@ export interface EngineStats {
 
 /**
  * The detection engine: events in, alerts out, no I/O. Rules are indexed
- * so that each event meets only the rules that can match it; matches pass
- * exceptions, then the rule's detector if it is stateful, and are folded
- * into alerts by the aggregator.
+ * so that each event meets only the rules that can match it. A match
+ * passes the exceptions, then the rule's detector if it is stateful, and
+ * the aggregator folds it into an alert.
  */
 export class Engine {
   readonly stats: EngineStats = {
