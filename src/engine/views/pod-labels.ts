@@ -1,19 +1,7 @@
 import type { AuditRecord } from '../../sources/event.js';
-import { isObject, objectAfter } from './object-after.js';
+import { isObject } from './object-after.js';
+import { podTemplateOf } from './pod-spec.js';
 import type { ViewFunction } from './view-registry.js';
-
-/** Path to the metadata of the pods each resource creates. */
-const POD_METADATA_PATHS: Record<string, readonly string[]> = {
-  pods: ['metadata'],
-  deployments: ['spec', 'template', 'metadata'],
-  replicasets: ['spec', 'template', 'metadata'],
-  replicationcontrollers: ['spec', 'template', 'metadata'],
-  statefulsets: ['spec', 'template', 'metadata'],
-  daemonsets: ['spec', 'template', 'metadata'],
-  jobs: ['spec', 'template', 'metadata'],
-  cronjobs: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
-  podtemplates: ['template', 'metadata'],
-};
 
 /**
  * Reads the labels of the pods that the request's object is or creates:
@@ -24,16 +12,7 @@ const POD_METADATA_PATHS: Record<string, readonly string[]> = {
 export function podLabelsOf(
   audit: AuditRecord,
 ): Record<string, string> | undefined {
-  const resource = audit.objectRef?.resource;
-  const path =
-    resource === undefined ? undefined : POD_METADATA_PATHS[resource];
-  if (path === undefined) return undefined;
-
-  let value: unknown = objectAfter(audit);
-  for (const key of path) {
-    if (!isObject(value)) return undefined;
-    value = value[key];
-  }
+  const value = podTemplateOf(audit)?.metadata;
   if (!isObject(value) || !isObject(value.labels)) return undefined;
 
   const labels: Record<string, string> = {};

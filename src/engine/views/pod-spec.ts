@@ -3,31 +3,35 @@ import { isObject, objectAfter } from './object-after.js';
 
 type JsonObject = Record<string, unknown>;
 
-/** Where each workload kind keeps the pod spec that its pods run. */
-const POD_SPEC_PATHS: Record<string, readonly string[]> = {
-  pods: ['spec'],
-  deployments: ['spec', 'template', 'spec'],
-  replicasets: ['spec', 'template', 'spec'],
-  replicationcontrollers: ['spec', 'template', 'spec'],
-  statefulsets: ['spec', 'template', 'spec'],
-  daemonsets: ['spec', 'template', 'spec'],
-  jobs: ['spec', 'template', 'spec'],
-  cronjobs: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  podtemplates: ['template', 'spec'],
+/**
+ * Where each resource keeps the pod template its pods are made from: a
+ * pod is its own template, a workload holds one in its spec.
+ */
+const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
+  pods: [],
+  deployments: ['spec', 'template'],
+  replicasets: ['spec', 'template'],
+  replicationcontrollers: ['spec', 'template'],
+  statefulsets: ['spec', 'template'],
+  daemonsets: ['spec', 'template'],
+  jobs: ['spec', 'template'],
+  cronjobs: ['spec', 'jobTemplate', 'spec', 'template'],
+  podtemplates: ['template'],
 };
 
 /** Resources whose objects carry a pod spec, for rule scopes. */
-export const POD_SPEC_RESOURCES = Object.keys(POD_SPEC_PATHS);
+export const POD_SPEC_RESOURCES = Object.keys(POD_TEMPLATE_PATHS);
 
 /**
- * The pod spec that the request's object creates pods from: the pod's own
- * spec, or the template of a workload. The resource comes from `objectRef`
- * because a patch body often has no `kind`.
+ * Find the pod template (metadata and spec) that the request's object
+ * creates pods from: the pod itself, or a workload's template. The
+ * resource comes from `objectRef` because a patch body often has no
+ * `kind`.
  */
-export function podSpecOf(audit: AuditRecord): JsonObject | undefined {
+export function podTemplateOf(audit: AuditRecord): JsonObject | undefined {
   const resource = audit.objectRef?.resource;
   if (resource === undefined) return undefined;
-  const path = POD_SPEC_PATHS[resource];
+  const path = POD_TEMPLATE_PATHS[resource];
   if (path === undefined) return undefined;
 
   let value: unknown = objectAfter(audit);
@@ -36,6 +40,12 @@ export function podSpecOf(audit: AuditRecord): JsonObject | undefined {
     value = value[key];
   }
   return isObject(value) ? value : undefined;
+}
+
+/** The pod spec of the request's pod template; see podTemplateOf. */
+export function podSpecOf(audit: AuditRecord): JsonObject | undefined {
+  const spec = podTemplateOf(audit)?.spec;
+  return isObject(spec) ? spec : undefined;
 }
 
 export type ContainerType = 'container' | 'init' | 'ephemeral';
