@@ -454,7 +454,7 @@ function anyPrefix(needles: string[]): (s: string) => boolean {
   };
 }
 
-/** The suffix counterpart of anyPrefix, grouped by last character. */
+/** Build the suffix counterpart of anyPrefix, grouped by last character. */
 function anySuffix(needles: string[]): (s: string) => boolean {
   if (needles.includes('')) return () => true;
   const byLast = groupBy(needles, (n) => n.charAt(n.length - 1));

@@ -27,7 +27,7 @@ import {
   type RuleFile,
   type RuleScope,
 } from './rule-schema.js';
-import { compileTemplate, type Template } from './template.js';
+import { compileTemplate, ENTITY_FIELDS, type Template } from './template.js';
 
 /** A compiled exception: when it matches, the rule raises nothing. */
 export interface CompiledException {
@@ -57,20 +57,7 @@ export interface CompiledRule {
 /** Entity fields that alerts aggregate by unless a rule says otherwise. */
 export const DEFAULT_AGGREGATE_BY = ['user', 'namespace', 'resources'];
 
-const AGGREGATE_FIELDS = [
-  'namespace',
-  'pod',
-  'workload',
-  'containers',
-  'images',
-  'node',
-  'process',
-  'user',
-  'impersonatedUser',
-  'userAgent',
-  'sourceIPs',
-  'resources',
-];
+const AGGREGATE_FIELDS: readonly string[] = ENTITY_FIELDS;
 
 /** Names that `some … capture:` uses anywhere in a condition. */
 function captureNames(raw: unknown, out: string[] = []): string[] {

@@ -1,6 +1,5 @@
-/** Variables that description and remediation templates may use. */
-export const TEMPLATE_VARIABLES = [
-  'cluster',
+/** Alert entity fields that templates insert and alerts aggregate by. */
+export const ENTITY_FIELDS = [
   'namespace',
   'pod',
   'workload',
@@ -13,6 +12,12 @@ export const TEMPLATE_VARIABLES = [
   'userAgent',
   'sourceIPs',
   'resources',
+] as const;
+
+/** Variables that description and remediation templates may use. */
+export const TEMPLATE_VARIABLES = [
+  'cluster',
+  ...ENTITY_FIELDS,
   'verb',
   'count',
 ] as const;

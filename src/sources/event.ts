@@ -161,7 +161,7 @@ export type FlowProvider = 'azure-nsg' | 'azure-vnet' | 'aws-vpc' | 'gcp-vpc';
 /**
  * One network flow as a cloud flow log records it: who sent to whom, what
  * the network did with it, and how much went across. The source is the
- * side the log names as source; `local` says which side belongs to the
+ * side the log names as source; `local` names the side that belongs to the
  * watched network, where the log or an inventory tells.
  */
 export interface FlowEvent extends EventBase {

@@ -402,6 +402,7 @@ describe('vigil agent on real audit, Podman and a network namespace', () => {
         containerOf(e) === attacker &&
         e.network.remoteAddress === namespace.address,
     );
+    expect(connect?.kind).toBe('network');
     expect(connect?.kind === 'network' && connect.network).toMatchObject({
       direction: 'outbound',
       family: 'ipv4',
@@ -415,6 +416,7 @@ describe('vigil agent on real audit, Podman and a network namespace', () => {
         (e) => e.kind === 'process' && e.process.pid === nodeEicarPid,
       ),
     );
+    expect(exec.kind).toBe('process');
     expect(exec.kind === 'process' && exec.process.argv).toEqual([
       '/bin/echo',
       EICAR,

@@ -5,7 +5,7 @@ type JsonObject = Record<string, unknown>;
 
 /**
  * Where each resource keeps the pod template its pods are made from: a
- * pod is its own template, a workload holds one in its spec.
+ * pod is its own template, and a workload keeps one in its spec.
  */
 const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
   pods: [],
@@ -42,7 +42,7 @@ export function podTemplateOf(audit: AuditRecord): JsonObject | undefined {
   return isObject(value) ? value : undefined;
 }
 
-/** The pod spec of the request's pod template; see podTemplateOf. */
+/** Return the pod spec of the request's pod template; see podTemplateOf. */
 export function podSpecOf(audit: AuditRecord): JsonObject | undefined {
   const spec = podTemplateOf(audit)?.spec;
   return isObject(spec) ? spec : undefined;

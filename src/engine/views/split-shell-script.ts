@@ -5,7 +5,7 @@ export interface ShellCommand {
   next: string;
 }
 
-/** Longest script read; the rest is ignored. */
+/** Maximum script length read; the rest is ignored. */
 export const MAX_SCRIPT_LENGTH = 64 * 1024;
 /** Most commands returned for one script, substitutions included. */
 export const MAX_COMMANDS = 128;
@@ -50,7 +50,7 @@ export function splitShellScript(script: string): ShellCommand[] {
   return out;
 }
 
-/** What one script may still spend on splitting substitutions. */
+/** The budget one script has left for splitting substitutions. */
 interface Budget {
   substitutions: number;
 }

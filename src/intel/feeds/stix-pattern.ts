@@ -22,7 +22,7 @@ type Token =
   | { kind: 'word'; text: string }
   | { kind: 'string'; text: string };
 
-/** Longest pattern read, in characters. */
+/** Maximum pattern length read, in characters. */
 const MAX_PATTERN_LENGTH = 65_536;
 
 function tokenize(pattern: string): Token[] {
@@ -171,7 +171,7 @@ class Parser {
   }
 }
 
-/** Reduce a STIX pattern to its comparisons, or say why it cannot be. */
+/** Reduce a STIX pattern to its comparisons, or return why it cannot be. */
 export function parseStixPattern(pattern: string): StixPatternResult {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     return { ok: false, reason: 'pattern too long' };

@@ -11,7 +11,7 @@ export interface AuditEventRecords {
   forced: boolean;
 }
 
-/** What the reassembler counted; none of it stops the stream. */
+/** Counts the reassembler keeps; none of them stops the stream. */
 export interface ReassemblerStats {
   events: number;
   /** Serials skipped between consecutive events: lost events. */
@@ -90,7 +90,7 @@ function serialDistance(from: number, to: number): number {
   return forward < HALF_RANGE ? forward : forward - 2 ** 32;
 }
 
-/** Answers of `isStandalone` by record type; a few dozen types occur. */
+/** Results of `isStandalone` by record type; a few dozen types occur. */
 const standaloneByType = new Map<string, boolean>();
 const MAX_REMEMBERED_TYPES = 256;
 

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 
-/** Largest JSON answer accepted from the runtime, in bytes. */
+/** Maximum size of a JSON response from the runtime, in bytes. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-/** Longest event line accepted from the events stream, in bytes. */
+/** Maximum length of one line of the events stream, in bytes. */
 export const MAX_EVENT_LINE_BYTES = 256 * 1024;
 
-/** An error answer from the runtime's API. */
+/** An error response from the runtime's API. */
 export class DockerApiError extends Error {
   constructor(
     readonly status: number,
@@ -30,7 +30,7 @@ export class DockerApiClient {
     private readonly timeoutMs = 5000,
   ) {}
 
-  /** GETs a JSON document; throws DockerApiError on a non-2xx answer. */
+  /** GETs a JSON document; throws DockerApiError on a non-2xx response. */
   getJson(path: string): Promise<unknown> {
     const fullPath = `/${this.version}${path}`;
     return new Promise((resolve, reject) => {
@@ -49,7 +49,7 @@ export class DockerApiClient {
             if (size > MAX_RESPONSE_BYTES) {
               req.destroy(
                 new Error(
-                  `runtime API ${fullPath} answer exceeds ${MAX_RESPONSE_BYTES} bytes`,
+                  `runtime API ${fullPath} response exceeds ${MAX_RESPONSE_BYTES} bytes`,
                 ),
               );
               return;

@@ -18,7 +18,7 @@ export function protocolName(number: number): FlowEvent['flow']['protocol'] {
   return PROTOCOLS[number] ?? 'other';
 }
 
-/** What a parser states about one flow; the rest is filled in. */
+/** The facts a parser states about one flow; the rest is filled in. */
 export interface FlowFields {
   provider: FlowProvider;
   timeMs: number;
@@ -88,7 +88,7 @@ export function buildFlowEvent(fields: FlowFields): FlowEvent {
   };
 }
 
-/** Longest resource, rule or address string kept, in characters. */
+/** Maximum length of a resource, rule or address string kept, in characters. */
 export const MAX_FLOW_TEXT = 512;
 
 /** Cut a hostile string to MAX_FLOW_TEXT. */
