@@ -1,6 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { httpUrlProblem } from '../config/http-url.js';
 import { ConfigError, loadServerConfig } from '../config/load-server-config.js';
+import { unreadablePathReason } from '../config/readable-path.js';
 import { clusterName } from '../server/enrolment/cluster-name.js';
 import {
   auditPolicy,
@@ -8,6 +11,7 @@ import {
 } from '../server/enrolment/render-webhook-kubeconfig.js';
 import { generateToken, hashToken } from '../store/hash-token.js';
 import { Store } from '../store/store.js';
+import { StoreNotFoundError } from '../store/store-not-found-error.js';
 import { safeText } from './safe-text.js';
 
 interface StoreOptions {
@@ -32,26 +36,49 @@ function withStoreOptions(command: Command): Command {
     .option('--config <file>', 'YAML file of settings, as for vigil serve');
 }
 
-/** Opens the same store as `vigil serve` with these options would. */
-async function openStore(options: StoreOptions): Promise<Store> {
+/**
+ * Opens the same store as `vigil serve` with these options would. Only
+ * `create` lets it create the data directory or the schema.
+ */
+async function openStore(
+  options: StoreOptions,
+  create: boolean,
+): Promise<Store> {
   const config = loadServerConfig({
     flags: { dataDir: options.dataDir, database: options.database },
     env: process.env,
     file: options.config,
   });
-  return Store.open(config);
+  try {
+    return await Store.open(config, { mustExist: !create });
+  } catch (error) {
+    if (error instanceof StoreNotFoundError) {
+      throw new CommandError(
+        `${error.message} (run \`vigil serve\` or \`vigil clusters add\` first, or fix --data-dir or --database)`,
+      );
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CommandError(`cannot open the store: ${reason}`);
+  }
 }
 
-/** Runs an action with the store and reports failures on one line. */
+/**
+ * Runs an action and reports failures on one line. The action calls
+ * `open` once its arguments are valid; the store is closed afterwards.
+ */
 function action<A extends unknown[]>(
-  run: (store: Store, ...args: A) => Promise<void>,
+  create: boolean,
+  run: (open: () => Promise<Store>, ...args: A) => Promise<void>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const options = args[args.length - 2] as StoreOptions;
     let store: Store | undefined;
+    const open = async () => {
+      store ??= await openStore(options, create);
+      return store;
+    };
     try {
-      store = await openStore(options);
-      await run(store, ...args);
+      await run(open, ...args);
     } catch (error) {
       if (!(error instanceof CommandError || error instanceof ConfigError))
         throw error;
@@ -71,6 +98,37 @@ function checkName(name: string): string {
     );
   }
   return name;
+}
+
+function checkUrl(url: string): string {
+  const problem = httpUrlProblem(url);
+  if (problem) throw new CommandError(`invalid --url: ${problem}`);
+  return url;
+}
+
+/** Reads the PEM file of `--certificate-authority`; throws if unusable. */
+function readCertificateAuthority(file: string, url: string): string {
+  const option = `--certificate-authority ${safeText(file)}`;
+  if (!/^https:/i.test(url)) {
+    throw new CommandError(
+      `${option}: a CA is only used with an https:// --url`,
+    );
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason =
+      unreadablePathReason(file, 'file') ?? (error as Error).message;
+    throw new CommandError(`${option}: ${reason}`);
+  }
+  try {
+    // Parses the first certificate of the bundle.
+    new X509Certificate(pem);
+  } catch {
+    throw new CommandError(`${option}: not a PEM certificate`);
+  }
+  return pem;
 }
 
 /** `vigil clusters add|list|revoke|remove`: enrol clusters for the webhook. */
@@ -97,8 +155,9 @@ export function clustersCommand(): Command {
       .option('--json', 'print one JSON object'),
   ).action(
     action(
+      true,
       async (
-        store,
+        open,
         name: string,
         options: StoreOptions & {
           url: string;
@@ -106,8 +165,25 @@ export function clustersCommand(): Command {
           certificateAuthority?: string;
         },
       ) => {
+        // Inputs are checked and the output is built before the cluster is
+        // stored, so that a bad input never leaves an enrolled cluster
+        // whose token was not printed.
         checkName(name);
+        const url = checkUrl(options.url);
+        const certificateAuthority =
+          options.certificateAuthority === undefined
+            ? undefined
+            : readCertificateAuthority(options.certificateAuthority, url);
         const token = generateToken();
+        const kubeconfig = renderWebhookKubeconfig({
+          cluster: name,
+          token,
+          url,
+          certificateAuthority,
+        });
+        const policy = auditPolicy();
+
+        const store = await open();
         const enrolledMs = Date.now();
         const cluster = await store.clusters.add(
           name,
@@ -119,18 +195,7 @@ export function clustersCommand(): Command {
             `cluster ${name} already exists; remove it first to enrol it again`,
           );
         }
-
-        const certificateAuthority = options.certificateAuthority
-          ? readFileSync(options.certificateAuthority, 'utf8')
-          : undefined;
-        const kubeconfig = renderWebhookKubeconfig({
-          cluster: name,
-          token,
-          url: options.url,
-          certificateAuthority,
-        });
         const enrolledAt = new Date(enrolledMs).toISOString();
-        const policy = auditPolicy();
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify({ cluster: name, token, kubeconfig, auditPolicy: policy, enrolledAt })}\n`,
@@ -169,7 +234,8 @@ export function clustersCommand(): Command {
       .description('print every cluster with its enrolment time')
       .option('--json', 'print one JSON object per cluster'),
   ).action(
-    action(async (store, options: StoreOptions & { json?: boolean }) => {
+    action(false, async (open, options: StoreOptions & { json?: boolean }) => {
+      const store = await open();
       for (const cluster of await store.clusters.list()) {
         const row = {
           cluster: cluster.name,
@@ -196,7 +262,8 @@ export function clustersCommand(): Command {
         "revoke a cluster's token; the webhook rejects it from then on",
       ),
   ).action(
-    action(async (store, name: string) => {
+    action(false, async (open, name: string) => {
+      const store = await open();
       if (!(await store.clusters.revoke(name, Date.now()))) {
         throw new CommandError(`cluster ${safeText(name)} not found`);
       }
@@ -209,7 +276,8 @@ export function clustersCommand(): Command {
       .command('remove <name>')
       .description('remove a cluster; its alerts are kept'),
   ).action(
-    action(async (store, name: string) => {
+    action(false, async (open, name: string) => {
+      const store = await open();
       if (!(await store.clusters.remove(name))) {
         throw new CommandError(`cluster ${safeText(name)} not found`);
       }

@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { VigilDatabase } from './schema.js';
 import type { StoreDialect } from './store-dialect.js';
+import { StoreNotFoundError } from './store-not-found-error.js';
 
 /** The SQLite file's name inside the data directory. */
 export const SQLITE_FILE = 'vigil.db';
@@ -30,13 +31,24 @@ const INT8_OID = 20;
 /**
  * Opens the store's database. SQLite runs in WAL mode with
  * `synchronous=FULL`, so a committed transaction survives a power loss:
- * the webhook acknowledges batches only after such a commit.
+ * the webhook acknowledges batches only after such a commit. With
+ * `mustExist`, a missing SQLite file throws StoreNotFoundError instead of
+ * being created with its directory.
  */
-export function openDatabase(location: DatabaseLocation): OpenDatabase {
+export function openDatabase(
+  location: DatabaseLocation,
+  options: { mustExist?: boolean } = {},
+): OpenDatabase {
   if (location.database) return openPostgres(location.database);
 
-  mkdirSync(location.dataDir, { recursive: true });
-  const file = new SqliteDatabase(join(location.dataDir, SQLITE_FILE));
+  const path = join(location.dataDir, SQLITE_FILE);
+  if (options.mustExist && !existsSync(path)) {
+    throw new StoreNotFoundError(location.dataDir);
+  }
+  if (!options.mustExist) mkdirSync(location.dataDir, { recursive: true });
+  const file = new SqliteDatabase(path, {
+    fileMustExist: options.mustExist === true,
+  });
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = FULL');
   // The CLI and the server may write at once; wait instead of failing.

@@ -1,5 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, type Kysely, sql } from 'kysely';
 import { AdminTokenStore } from './admin-token-store.js';
 import { AlertStore } from './alert-store.js';
 import { ClusterStore } from './cluster-store.js';
@@ -9,6 +9,7 @@ import { type DatabaseLocation, openDatabase } from './open-database.js';
 import type { VigilDatabase } from './schema.js';
 import { SourceActivityStore } from './source-activity-store.js';
 import type { StoreDialect } from './store-dialect.js';
+import { StoreNotFoundError } from './store-not-found-error.js';
 
 /** The store's parts, bound to the database or to one transaction. */
 export class StoreTables {
@@ -43,10 +44,20 @@ export class Store extends StoreTables {
     super(db, sqlite);
   }
 
-  /** Opens the database and applies pending migrations. */
-  static async open(location: DatabaseLocation): Promise<Store> {
-    const { db, dialect, sqlite } = openDatabase(location);
+  /**
+   * Opens the database and applies pending migrations. With `mustExist`,
+   * a database that Vigil never migrated throws StoreNotFoundError and
+   * is left unchanged, and a missing SQLite file is not created.
+   */
+  static async open(
+    location: DatabaseLocation,
+    options: { mustExist?: boolean } = {},
+  ): Promise<Store> {
+    const { db, dialect, sqlite } = openDatabase(location, options);
     try {
+      if (options.mustExist && !(await hasMigrations(db))) {
+        throw new StoreNotFoundError(describeLocation(location));
+      }
       await migrateToLatest(db, dialect);
     } catch (error) {
       await db.destroy();
@@ -71,4 +82,20 @@ export class Store extends StoreTables {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** Tells whether Kysely's migration table exists in the database. */
+async function hasMigrations(db: Kysely<VigilDatabase>): Promise<boolean> {
+  const tables = await db.introspection.getTables({
+    withInternalKyselyTables: true,
+  });
+  return tables.some((table) => table.name === DEFAULT_MIGRATION_TABLE);
+}
+
+/** Names the data directory, or the PostgreSQL URL without its password. */
+function describeLocation(location: DatabaseLocation): string {
+  if (!location.database) return location.dataDir;
+  const url = new URL(location.database);
+  url.password = '';
+  return url.toString();
 }
