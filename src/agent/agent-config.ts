@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { httpUrlProblem } from '../config/http-url.js';
+
+const serverUrl = z.string().superRefine((value, context) => {
+  const problem = httpUrlProblem(value);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * The settings of `vigil agent`, each with its default and unit. Flags
@@ -8,7 +14,7 @@ import { z } from 'zod';
  */
 export const agentConfigSchema = z.strictObject({
   /** Server base URL, such as https://vigil.example:8443; none to run alone. */
-  server: z.url().optional(),
+  server: serverUrl.optional(),
   cluster: z.string().min(1).max(253).default('default'),
   node: z.string().min(1).max(253).default(hostname()),
   /** Spool and last good copies of rule pack and intelligence. */
