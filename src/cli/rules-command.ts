@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { withExceptionsFile } from '../engine/load-exceptions.js';
-import { loadRulePack } from '../engine/load-rules.js';
+import { checkRuleTests, loadRulePack } from '../engine/load-rules.js';
 import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import { runRuleTests } from '../engine/run-rule-tests.js';
 import { normalizeTestEvent } from './normalize-test-event.js';
@@ -30,6 +30,7 @@ export function rulesCommand(): Command {
     )
     .action((options: { rules?: string; exceptions: string[] }) => {
       let pack = loadRulePack(options.rules ?? defaultRulePackDir());
+      checkRuleTests(pack);
       for (const file of options.exceptions) {
         pack = withExceptionsFile(pack, file);
       }

@@ -1,25 +1,26 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isNode, LineCounter, type ParsedNode, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ConditionEnvironment } from './compile-condition.js';
 import { type CompiledRule, compileRule } from './compile-rule.js';
+import { parseRuleFile } from './parse-rule-file.js';
+import {
+  type ParsedFile,
+  parseYamlFile,
+  RulePackError,
+  zodProblem,
+} from './parse-yaml-file.js';
 import { PREDICATES } from './predicates/index.js';
 import { RuleError } from './rule-error.js';
-import { type RuleFile, ruleFileSchema } from './rule-schema.js';
+import type { RuleFile } from './rule-schema.js';
 import { VIEWS } from './views/index.js';
 
-/** A problem in the rule pack, located at a file and line. */
-export class RulePackError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly reason: string,
-  ) {
-    super(`${file}:${line}: ${reason}`);
-    this.name = 'RulePackError';
-  }
-}
+export {
+  type ParsedFile,
+  parseYamlFile,
+  RulePackError,
+  zodProblem,
+} from './parse-yaml-file.js';
 
 /** The loaded rule pack: compiled rules and the named lists they use. */
 export interface RulePack {
@@ -33,36 +34,6 @@ const listFileSchema = z.strictObject({
   items: z.array(z.string().min(1)).min(1),
 });
 
-/** A parsed YAML file that can tell the line of a value by its path. */
-export interface ParsedFile {
-  file: string;
-  data: unknown;
-  locate(path: ReadonlyArray<string | number>): number;
-}
-
-/** Parse a YAML file, or throw a RulePackError at the first problem. */
-export function parseYamlFile(file: string, displayName: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const [first] = doc.errors;
-  if (first) {
-    const line = first.linePos?.[0].line ?? 1;
-    const [reason = first.message] = first.message.split('\n');
-    throw new RulePackError(displayName, line, reason);
-  }
-  const locate = (path: ReadonlyArray<string | number>): number => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && (node as ParsedNode).range) {
-        return lineCounter.linePos((node as ParsedNode).range[0]).line;
-      }
-    }
-    return 1;
-  };
-  return { file: displayName, data: doc.toJS(), locate };
-}
-
 function yamlFilesUnder(dir: string): string[] {
   const files: string[] = [];
   for (const name of readdirSync(dir).sort()) {
@@ -73,31 +44,11 @@ function yamlFilesUnder(dir: string): string[] {
   return files;
 }
 
-/** Turn the first schema problem into a located RulePackError. */
-export function zodProblem(
-  parsed: ParsedFile,
-  error: z.ZodError,
-): RulePackError {
-  const [issue] = error.issues;
-  if (!issue) return new RulePackError(parsed.file, 1, error.message);
-  const where = issue.path.map((p) => (typeof p === 'symbol' ? '' : p));
-  const field = where.length > 0 ? `${where.join('.')}: ` : '';
-  let message = issue.message;
-  let at: (string | number)[] = where;
-  if (issue.code === 'invalid_type' && message.endsWith('received undefined')) {
-    message = 'missing required field';
-  }
-  if (issue.code === 'unrecognized_keys') {
-    message = `unknown field ${issue.keys.join(', ')}`;
-    at = [...where, issue.keys[0] as string];
-  }
-  return new RulePackError(parsed.file, parsed.locate(at), field + message);
-}
-
 /**
  * Load the rule pack under `dir`: named lists from `lists/`, then one rule
  * per YAML file everywhere else. Throws a RulePackError with file, line and
- * reason on the first problem.
+ * reason on the first problem. Test cases are parsed and validated when
+ * first read (see parseRuleFile and checkRuleTests).
  */
 export function loadRulePack(dir: string): RulePack {
   const lists = new Map<string, readonly string[]>();
@@ -112,10 +63,7 @@ export function loadRulePack(dir: string): RulePack {
   const ids = new Map<string, string>();
   for (const file of ruleFiles) {
     const name = relative(dir, file);
-    const parsed = parseYamlFile(file, name);
-    const result = ruleFileSchema.safeParse(parsed.data);
-    if (!result.success) throw zodProblem(parsed, result.error);
-    const rule: RuleFile = result.data;
+    const { rule, parsed } = parseRuleFile(readFileSync(file, 'utf8'), name);
 
     const previous = ids.get(rule.id);
     if (previous) {
@@ -129,6 +77,15 @@ export function loadRulePack(dir: string): RulePack {
     rules.push(compileLocated(rule, parsed, lists));
   }
   return { rules, lists };
+}
+
+/**
+ * Parse and validate the test cases of every rule, which loadRulePack
+ * leaves for later. Throws the RulePackError of the first invalid case.
+ */
+export function checkRuleTests(pack: RulePack): void {
+  // Reading `tests` parses the section of a file loaded without it.
+  for (const rule of pack.rules) void rule.meta.tests;
 }
 
 /** What conditions in files that use these lists can refer to. */
