@@ -1,6 +1,7 @@
 import { type AuditRecord, type K8sAuditEvent, UNKNOWN } from '../event.js';
 import { AUDIT_LIMITS } from './audit-limits.js';
 import type { AuditSource } from './audit-source.js';
+import { formatIsoTime } from './format-iso-time.js';
 import { parseAuditTime } from './parse-audit-time.js';
 import { readObjectRef, readResponseStatus } from './read-audit-parts.js';
 import { readAuditUser } from './read-audit-user.js';
@@ -69,7 +70,7 @@ export function buildAuditEvent(
   return {
     id: auditID,
     kind: 'k8s-audit',
-    time: new Date(timeMs).toISOString(),
+    time: formatIsoTime(timeMs),
     timeMs,
     cluster: source.cluster,
     node: UNKNOWN,
@@ -156,7 +157,7 @@ function readEventTime(
   }
 
   // Canonical UTC timestamps are kept as written; others are rewritten
-  // in ISO form, which costs a Date per event.
+  // in ISO form.
   const stage = readString(raw, 'stageTimestamp', 'stageTimestamp', max, state);
   if (stage !== undefined) {
     if (isCanonical(stage)) {
@@ -164,7 +165,7 @@ function readEventTime(
     } else {
       const stageMs = parseAuditTime(stage);
       if (!Number.isNaN(stageMs)) {
-        record.stageTimestamp = new Date(stageMs).toISOString();
+        record.stageTimestamp = formatIsoTime(stageMs);
         if (Number.isNaN(timeMs)) timeMs = stageMs;
       }
     }
@@ -177,7 +178,7 @@ function readEventTime(
     record.requestReceivedTimestamp =
       received !== undefined && isCanonical(received)
         ? received
-        : new Date(timeMs).toISOString();
+        : formatIsoTime(timeMs);
   }
   return timeMs;
 }

@@ -43,4 +43,28 @@ describe('parseAuditTime', () => {
     expect(parseAuditTime('1731522850')).toBeNaN();
     expect(parseAuditTime('2024-13-45T99:00:00Z')).toBeNaN();
   });
+
+  it('checks days as Date.UTC rolls them over', () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    for (const year of [0, 4, 96, 100, 1900, 2000, 2023, 2024, 2100, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 27; day <= 31; day++) {
+          for (const [hour, minute, second] of [
+            [0, 0, 0],
+            [12, 30, 60],
+            [23, 59, 59],
+            [23, 59, 60],
+          ] as const) {
+            const text =
+              `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T` +
+              `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.250Z`;
+            const time = Date.UTC(year, month - 1, day, hour, minute, second);
+            const valid = new Date(time).getUTCDate() === day;
+            const expected = valid ? time + 250 : Number.NaN;
+            expect(parseAuditTime(text), text).toBe(expected);
+          }
+        }
+      }
+    }
+  });
 });

@@ -80,7 +80,21 @@ function parseUtcTime(text: string): number | undefined {
   ) {
     return Number.NaN;
   }
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC rolls 31 April over into May; such a date is invalid.
-  return new Date(time).getUTCDate() === day ? time : Number.NaN;
+  // Date.UTC would roll 31 April over into May and 23:59:60 into the
+  // next day, so such times are invalid. A leap second at the end of
+  // another minute reads as the next minute's first second.
+  const rollsOver = hour === 23 && minute === 59 && second === 60;
+  if (day > daysInMonth(year, month) || rollsOver) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+/** Days in `month` (1 to 12) of `year` as Date.UTC reads the year: 0 to
+ * 99 mean 1900 to 1999. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const full = year <= 99 ? 1900 + year : year;
+    const leap = full % 4 === 0 && (full % 100 !== 0 || full % 400 === 0);
+    return leap ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
