@@ -6,6 +6,7 @@ import {
   installAgentAuditRules,
   removeAgentAuditRules,
 } from '../sources/auditd/audit-rules-control.js';
+import { requireReadable } from './require-readable.js';
 
 function integer(value: string | undefined): number | undefined {
   return value === undefined ? undefined : Number(value);
@@ -136,6 +137,7 @@ export function agentCommand(): Command {
       let config: AgentConfig;
       try {
         config = configFrom(options);
+        if (config.rules) requireReadable('--rules', config.rules, 'directory');
       } catch (error) {
         process.stderr.write(`vigil agent: ${(error as Error).message}\n`);
         process.exitCode = 2;

@@ -4,6 +4,7 @@ import { RulePackError } from '../engine/load-rules.js';
 import { agentCommand } from './agent-command.js';
 import { clustersCommand } from './clusters-command.js';
 import { intelCommand } from './intel-command.js';
+import { InputPathError } from './require-readable.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { serveCommand } from './serve-command.js';
@@ -28,6 +29,9 @@ try {
 } catch (error) {
   if (error instanceof RulePackError) {
     process.stderr.write(`vigil: invalid rule pack: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof InputPathError) {
+    process.stderr.write(`vigil: ${error.message}\n`);
     process.exitCode = 2;
   } else {
     throw error;

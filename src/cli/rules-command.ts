@@ -6,7 +6,14 @@ import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import { runRuleTests } from '../engine/run-rule-tests.js';
 import { normalizeTestEvent } from './normalize-test-event.js';
 import { renderAlertsReference } from './render-alerts-reference.js';
+import { requireReadable } from './require-readable.js';
 import { safeText } from './safe-text.js';
+
+/** Returns the `--rules` folder, checked, or the shipped pack's. */
+function packDir(rules: string | undefined): string {
+  if (rules === undefined) return defaultRulePackDir();
+  return requireReadable('--rules', rules, 'directory');
+}
 
 /** `vigil rules test|list|docs`: work with the rule pack. */
 export function rulesCommand(): Command {
@@ -29,7 +36,10 @@ export function rulesCommand(): Command {
       [] as string[],
     )
     .action((options: { rules?: string; exceptions: string[] }) => {
-      let pack = loadRulePack(options.rules ?? defaultRulePackDir());
+      for (const file of options.exceptions) {
+        requireReadable('--exceptions', file, 'file');
+      }
+      let pack = loadRulePack(packDir(options.rules));
       checkRuleTests(pack);
       for (const file of options.exceptions) {
         pack = withExceptionsFile(pack, file);
@@ -50,7 +60,7 @@ export function rulesCommand(): Command {
     .description("load the pack and run every rule's test cases")
     .option(...rulesOption)
     .action((options: { rules?: string }) => {
-      const pack = loadRulePack(options.rules ?? defaultRulePackDir());
+      const pack = loadRulePack(packDir(options.rules));
       const results = runRuleTests(pack, normalizeTestEvent);
       const failed = results.filter((r) => !r.passed);
       for (const result of failed) {
@@ -73,7 +83,7 @@ export function rulesCommand(): Command {
     .option(...rulesOption)
     .option('--json', 'print one JSON object per rule')
     .action((options: { rules?: string; json?: boolean }) => {
-      const pack = loadRulePack(options.rules ?? defaultRulePackDir());
+      const pack = loadRulePack(packDir(options.rules));
       for (const { meta } of pack.rules) {
         const row = {
           alertType: meta.id,
@@ -98,7 +108,7 @@ export function rulesCommand(): Command {
     .option(...rulesOption)
     .option('--output <file>', 'file to write', 'docs/alerts.md')
     .action((options: { rules?: string; output: string }) => {
-      const pack = loadRulePack(options.rules ?? defaultRulePackDir());
+      const pack = loadRulePack(packDir(options.rules));
       writeFileSync(options.output, renderAlertsReference(pack));
       process.stdout.write(`wrote ${options.output}\n`);
     });

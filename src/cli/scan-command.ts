@@ -25,6 +25,7 @@ import {
 } from '../sources/k8s-audit/audit-format.js';
 import { formatAlertTable } from './format-alert-table.js';
 import { formatScanSummary } from './format-scan-summary.js';
+import { requireReadable } from './require-readable.js';
 import { safeText } from './safe-text.js';
 import { ScanProgressLine } from './scan-progress-line.js';
 
@@ -134,6 +135,13 @@ export function scanCommand(): Command {
 }
 
 async function runScan(files: string[], options: ScanCommandOptions) {
+  if (options.rules) requireReadable('--rules', options.rules, 'directory');
+  for (const file of options.exceptions) {
+    requireReadable('--exceptions', file, 'file');
+  }
+  if (options.intelDataDir) {
+    requireReadable('--intel-data-dir', options.intelDataDir, 'directory');
+  }
   let pack = loadRulePack(options.rules ?? defaultRulePackDir());
   for (const file of options.exceptions) pack = withExceptionsFile(pack, file);
   let intel: ReturnType<typeof loadIntel>;

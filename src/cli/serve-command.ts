@@ -33,11 +33,10 @@ export function serveCommand(): Command {
     }
     let config: ReturnType<typeof loadServerConfig>;
     try {
-      config = loadServerConfig({
-        flags,
-        env: process.env,
-        file: options.config,
-      });
+      config = loadServerConfig(
+        { flags, env: process.env, file: options.config },
+        { checkPaths: true },
+      );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`vigil serve: ${error.message}\n`);

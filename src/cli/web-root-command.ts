@@ -7,6 +7,7 @@ import { loadRulePack } from '../engine/load-rules.js';
 import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import { scanWebRoot } from '../sources/web-root/scan-web-root.js';
 import { readWebshellSignatures } from '../sources/web-root/webshell-signatures.js';
+import { requireReadable } from './require-readable.js';
 import { safeText } from './safe-text.js';
 
 /** Exit status when a root or a signature could not be used. */
@@ -51,6 +52,7 @@ export function webRootCommand(): Command {
       1024 * 1024,
     )
     .action(async (dirs: string[], options: WebRootCommandOptions) => {
+      if (options.rules) requireReadable('--rules', options.rules, 'directory');
       const rulesDir = options.rules ?? defaultRulePackDir();
       const pack = loadRulePack(rulesDir);
       const signatureFile = join(rulesDir, 'lists/webshell-signatures.yaml');

@@ -88,6 +88,21 @@ describe('loadServerConfig', () => {
     expect(load).toThrow(/at least 16/);
   });
 
+  it('file path names file and setting', () => {
+    const file = configFile('tlsCert: /nonexistent/cert.pem\ntlsKey: /k\n');
+    expect(() =>
+      loadServerConfig({ flags: {}, env: {}, file }, { checkPaths: true }),
+    ).toThrow(`${file}: tlsCert /nonexistent/cert.pem: file not found`);
+  });
+
+  it('paths are checked only on request', () => {
+    const config = loadServerConfig({
+      flags: { rulesDir: '/nonexistent/rules' },
+      env: {},
+    });
+    expect(config.rulesDir).toBe('/nonexistent/rules');
+  });
+
   it('docs list every setting', () => {
     const rows = new Map<string, string[]>();
     for (const match of docs.matchAll(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { unreadablePathReason } from './readable-path.js';
 import { type ServerConfig, serverConfigSchema } from './server-config.js';
 import { SERVER_SETTINGS, type SettingName } from './server-settings.js';
 
@@ -30,9 +31,13 @@ const MIN_ADMIN_TOKEN_LENGTH = 16;
  * Loads the configuration: each setting comes from its flag, else its
  * `VIGIL_*` environment variable, else the YAML file, else its default.
  * Throws a ConfigError naming the setting, where it came from and what
- * values are valid.
+ * values are valid. With `checkPaths`, it also throws when a path that
+ * the server reads (rule pack, TLS files) cannot be read.
  */
-export function loadServerConfig(sources: ConfigSources): ServerConfig {
+export function loadServerConfig(
+  sources: ConfigSources,
+  options: { checkPaths?: boolean } = {},
+): ServerConfig {
   const fileValues = sources.file ? readConfigFile(sources.file) : {};
   const merged: Record<string, unknown> = {};
   const origins: Record<string, Origin> = {};
@@ -65,7 +70,31 @@ export function loadServerConfig(sources: ConfigSources): ServerConfig {
   if (!result.success) {
     throw new ConfigError(describeIssue(result.error, origins, sources.file));
   }
+  if (options.checkPaths) checkPaths(result.data, origins, sources.file);
   return { ...result.data, adminToken: adminToken(sources.env) };
+}
+
+/** Throws a ConfigError for the first setting whose path cannot be read. */
+function checkPaths(
+  values: Record<string, unknown>,
+  origins: Record<string, Origin>,
+  file: string | undefined,
+): void {
+  for (const [name, setting] of Object.entries(SERVER_SETTINGS)) {
+    const value = values[name];
+    if (!('reads' in setting) || typeof value !== 'string') continue;
+    const reason = unreadablePathReason(value, setting.reads);
+    if (reason === undefined) continue;
+
+    const origin = origins[name];
+    const where =
+      origin === 'flag'
+        ? `${setting.flag} ${value}`
+        : origin === 'environment'
+          ? `${setting.env}=${value}`
+          : `${file}: ${name} ${value}`;
+    throw new ConfigError(`${where}: ${reason}`);
+  }
 }
 
 function adminToken(env: NodeJS.ProcessEnv): string | undefined {
@@ -84,8 +113,10 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`cannot read the configuration file: ${reason}`);
+    const reason =
+      unreadablePathReason(file, 'file') ??
+      (error instanceof Error ? error.message : String(error));
+    throw new ConfigError(`--config ${file}: ${reason}`);
   }
   let value: unknown;
   try {

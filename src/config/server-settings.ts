@@ -19,7 +19,8 @@ const path = z.string().min(1);
 /**
  * Every setting of `vigil serve`: its schema with the default, the flag,
  * the environment variable, the unit and a description. docs/server.md
- * lists the same settings, and a test keeps the two in step.
+ * lists the same settings, and a test keeps the two in step. `reads`
+ * marks a path that must exist and be readable when the server starts.
  */
 export const SERVER_SETTINGS = {
   host: {
@@ -61,6 +62,7 @@ export const SERVER_SETTINGS = {
     flag: '--rules',
     env: 'VIGIL_RULES_DIR',
     unit: 'directory',
+    reads: 'directory',
     description: 'Rule pack to load; unset means the shipped rules/.',
   },
   bodyLimitBytes: {
@@ -104,6 +106,7 @@ export const SERVER_SETTINGS = {
     flag: '--tls-cert',
     env: 'VIGIL_TLS_CERT',
     unit: 'PEM file',
+    reads: 'file',
     description: 'Server certificate; with --tls-key, serves HTTPS.',
   },
   tlsKey: {
@@ -111,6 +114,7 @@ export const SERVER_SETTINGS = {
     flag: '--tls-key',
     env: 'VIGIL_TLS_KEY',
     unit: 'PEM file',
+    reads: 'file',
     description: 'Private key of --tls-cert.',
   },
   clientCa: {
@@ -118,6 +122,7 @@ export const SERVER_SETTINGS = {
     flag: '--client-ca',
     env: 'VIGIL_CLIENT_CA',
     unit: 'PEM file',
+    reads: 'file',
     description:
       'CA whose client certificates authenticate clusters by common name.',
   },
