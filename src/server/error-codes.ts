@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   },
   AUTH_TOKEN_INVALID: {
     status: 401,
-    message: 'invalid token: it matches no {expected}',
+    message: 'invalid token: it is not {expected}',
   },
   AUTH_TOKEN_REVOKED: {
     status: 401,

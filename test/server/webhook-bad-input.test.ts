@@ -84,6 +84,9 @@ describe('webhook bad input', () => {
     const response = await post('not-a-token', eventList([]));
     expect(response.status).toBe(401);
     expect(response.body.error.code).toBe('AUTH_TOKEN_INVALID');
+    expect(response.body.error.message).toBe(
+      "invalid token: it is not a cluster's ingest token",
+    );
   });
 
   it('admin token is not a cluster token', async () => {
@@ -96,6 +99,9 @@ describe('webhook bad input', () => {
     const response = await request(`${server.url}/api/v1/alerts`, alpha.token);
     expect(response.status).toBe(401);
     expect(response.body.error.code).toBe('AUTH_TOKEN_INVALID');
+    expect(response.body.error.message).toBe(
+      'invalid token: it is not an admin token',
+    );
   });
 
   it("another cluster's token attributes to it", async () => {
