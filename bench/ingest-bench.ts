@@ -1,5 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +28,10 @@ import { mixedEvent } from './generate-audit-log.js';
  *    receipt-to-stored-alert latency histogram from /metrics.
  *
  * It also reports the CPU time per event of the scan and of the server
- * (both threads, from /proc) during step 2. On a shared machine that
- * ratio varies less than the rates, which follow the machine's load.
+ * (every thread, from /proc) during step 2, split into the HTTP thread,
+ * the detection thread and the rest, and that of the load generator. On
+ * a shared machine these vary less than the rates, which follow the
+ * machine's load.
  *
  *   node dist/bench/ingest-bench.js [--events 200000] [--rate 10000]
  *     [--seconds 10] [--rules DIR] [--output FILE] [--profile DIR]
@@ -81,21 +89,65 @@ async function scanRate(
 }
 
 /**
- * Returns the CPU time that process `pid` used so far, every thread, in
- * seconds, from /proc/PID/stat (utime and stime, in clock ticks).
+ * Returns the CPU time (utime and stime) in seconds from a /proc stat
+ * file: /proc/PID/stat for every thread of a process, or
+ * /proc/PID/task/TID/stat for one thread.
  */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function statCpuSeconds(file: string): number {
+  const stat = readFileSync(file, 'utf8');
   // The command name in brackets may hold spaces, so fields are counted
   // after its closing bracket: state is field 3, utime 14 and stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** CPU seconds of a process, in all and by thread id. */
+interface CpuSample {
+  total: number;
+  threads: Map<string, number>;
+}
+
+function sampleCpu(pid: number): CpuSample {
+  const threads = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      threads.set(tid, statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { total: statCpuSeconds(`/proc/${pid}/stat`), threads };
+}
+
+/**
+ * Splits the CPU time used between two samples into the main thread
+ * (whose id is the pid), the busiest other thread (the detection
+ * thread) and the rest (garbage collection and libuv helpers).
+ */
+function splitCpu(pid: number, before: CpuSample, after: CpuSample) {
+  const used = [...after.threads].map(([tid, seconds]) => ({
+    tid,
+    seconds: seconds - (before.threads.get(tid) ?? 0),
+  }));
+  const main = used.find((thread) => thread.tid === String(pid))?.seconds;
+  const others = used
+    .filter((thread) => thread.tid !== String(pid))
+    .sort((a, b) => b.seconds - a.seconds);
+  const detection = others[0]?.seconds ?? 0;
+  const total = after.total - before.total;
+  return {
+    total,
+    main: main ?? 0,
+    detection,
+    rest: total - (main ?? 0) - detection,
+  };
+}
+
 interface Server {
   url: string;
-  /** CPU seconds the server process used so far. */
-  cpuSeconds(): number;
+  /** CPU seconds the server process used so far, in all and by thread. */
+  cpu(): CpuSample;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -127,7 +179,8 @@ async function startServer(
   });
   return {
     url,
-    cpuSeconds: () => processCpuSeconds(child.pid as number),
+    cpu: () => sampleCpu(child.pid as number),
+    pid: child.pid as number,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -251,14 +304,16 @@ async function main(): Promise<void> {
     const scan = await scanRate(file, events, rulesDir);
 
     const bodies = batches(lines);
-    const cpuBefore = server.cpuSeconds();
+    const cpuBefore = server.cpu();
+    const loadCpuBefore = process.cpuUsage();
     const started = performance.now();
     const load = await post(server.url, token, bodies, { connections: 4 });
     const acknowledgedMs = performance.now() - started;
     const drainedMs = (await waitForDrain(server.url, 120_000)) - started;
     const ackRate = events / (acknowledgedMs / 1000);
     const ingestRate = events / (drainedMs / 1000);
-    const serverCpu = server.cpuSeconds() - cpuBefore;
+    const loadCpu = process.cpuUsage(loadCpuBefore);
+    const serverCpu = splitCpu(server.pid, cpuBefore, server.cpu());
     const perEvent = (seconds: number) => ((seconds / events) * 1e6).toFixed(1);
 
     const paced = batches(eventLines(events, latencyEvents, startMs + events));
@@ -283,7 +338,8 @@ async function main(): Promise<void> {
       `webhook acknowledged: ${Math.round(ackRate)} events/s (${load.non2xx} non-2xx, ${load.errors} errors)`,
       `webhook to queue drained: ${Math.round(ingestRate)} events/s`,
       `ingest rate / scan rate: ${(ingestRate / scan.rate).toFixed(2)}`,
-      `CPU per event: scan ${perEvent(scan.cpuSeconds)} µs, server ${perEvent(serverCpu)} µs (both threads), scan / server ${(scan.cpuSeconds / serverCpu).toFixed(2)}`,
+      `CPU per event: scan ${perEvent(scan.cpuSeconds)} µs, server ${perEvent(serverCpu.total)} µs (both threads), scan / server ${(scan.cpuSeconds / serverCpu.total).toFixed(2)}`,
+      `server CPU per event by thread: main ${perEvent(serverCpu.main)} µs, detection ${perEvent(serverCpu.detection)} µs, others ${perEvent(serverCpu.rest)} µs; load generator ${perEvent((loadCpu.user + loadCpu.system) / 1e6)} µs`,
       `paced at ${rate} events/s for ${values.seconds} s: ${paceLoad.non2xx} non-2xx, ${alerts} alerts, p99 receipt-to-stored-alert latency <= ${p99Bound(before, after)}`,
     ].join('\n');
     process.stdout.write(`${report}\n`);

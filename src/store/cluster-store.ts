@@ -99,7 +99,10 @@ export class ClusterStore {
         .deleteFrom('source_activity')
         .where('cluster', '=', name)
         .execute();
-      await tx.deleteFrom('ingest_seen').where('cluster', '=', name).execute();
+      await tx
+        .deleteFrom('ingest_seen_batches')
+        .where('cluster', '=', name)
+        .execute();
       return result.numDeletedRows > 0n;
     });
   }

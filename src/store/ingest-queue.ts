@@ -46,16 +46,23 @@ export interface QueueRow {
   payload: QueuePayload;
 }
 
-/** Rows per multi-row insert, below SQLite's 32,766 bound parameters. */
-const INSERT_CHUNK = 1000;
+/** The keys of one detected batch, as `IngestQueue.seenSince` returns them. */
+export interface SeenBatch {
+  cluster: string;
+  keys: string[];
+  seenMs: number;
+}
+
+/** Batches of keys read per query at start. */
+const SEEN_PAGE = 500;
 
 /**
  * The durable queue between the webhook and the detection worker, and the
  * keys of events already detected, which let the worker drop the API
  * server's retries. The webhook writes one row per batch; only the
- * detection worker writes keys, in the transaction that stores the
- * batch's alerts, so the two threads write less under SQLite's single
- * write lock.
+ * detection worker writes keys, one row per batch, in the transaction
+ * that stores the batch's alerts, so the two threads write less under
+ * SQLite's single write lock.
  */
 export class IngestQueue {
   private readonly fastPath: SqliteStatements | undefined;
@@ -158,91 +165,70 @@ export class IngestQueue {
   }
 
   /**
-   * Forgets up to `limit` event keys seen before `cutoffMs`; returns how
-   * many. Callers repeat it until it returns less than `limit`, so that a
-   * large backlog does not hold the write lock in one statement.
+   * Forgets up to `limit` batches of keys seen before `cutoffMs`; returns
+   * how many. Callers repeat it until it returns less than `limit`, so
+   * that a large backlog does not hold the write lock in one statement.
    */
-  async forgetSeenBefore(cutoffMs: number, limit = 10_000): Promise<number> {
+  async forgetSeenBefore(cutoffMs: number, limit = 1000): Promise<number> {
     const result = await sql`
-      delete from ingest_seen
-      where (cluster, event_key) in (
-        select cluster, event_key from ingest_seen
+      delete from ingest_seen_batches
+      where id in (
+        select id from ingest_seen_batches
         where seen_ms < ${cutoffMs}
         limit ${limit}
       )`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
 
-  /** Returns which of `keys` of `cluster` were already detected. */
-  async findSeen(
-    cluster: string,
-    keys: readonly string[],
-  ): Promise<Set<string>> {
-    const seen = new Set<string>();
-    if (this.fastPath) {
-      const { selectSeen } = this.fastPath;
-      for (const key of keys) {
-        if (selectSeen.get(cluster, key) !== undefined) seen.add(key);
-      }
-      return seen;
-    }
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const rows = await this.db
-        .selectFrom('ingest_seen')
-        .select('event_key')
-        .where('cluster', '=', cluster)
-        .where('event_key', 'in', keys.slice(i, i + INSERT_CHUNK))
-        .execute();
-      for (const row of rows) seen.add(row.event_key);
-    }
-    return seen;
-  }
-
   /**
-   * Returns up to `limit` keys detected at or after `sinceMs`, oldest
-   * first, with their cluster and time.
+   * Returns the batches of keys detected at or after `sinceMs`, newest
+   * first, until they hold at least `maxKeys` keys.
    */
-  async seenSince(
-    sinceMs: number,
-    limit: number,
-  ): Promise<{ cluster: string; key: string; seenMs: number }[]> {
-    const rows = await this.db
-      .selectFrom('ingest_seen')
-      .select(['cluster', 'event_key', 'seen_ms'])
-      .where('seen_ms', '>=', sinceMs)
-      .orderBy('seen_ms')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      cluster: row.cluster,
-      key: row.event_key,
-      seenMs: Number(row.seen_ms),
-    }));
+  async seenSince(sinceMs: number, maxKeys: number): Promise<SeenBatch[]> {
+    const batches: SeenBatch[] = [];
+    let keys = 0;
+    let beforeId = Number.MAX_SAFE_INTEGER;
+    while (keys < maxKeys) {
+      const rows = await this.db
+        .selectFrom('ingest_seen_batches')
+        .select(['id', 'cluster', 'seen_ms', 'keys'])
+        .where('seen_ms', '>=', sinceMs)
+        .where('id', '<', beforeId)
+        .orderBy('id', 'desc')
+        .limit(SEEN_PAGE)
+        .execute();
+      for (const row of rows) {
+        const batch = {
+          cluster: row.cluster,
+          keys: JSON.parse(row.keys) as string[],
+          seenMs: Number(row.seen_ms),
+        };
+        batches.push(batch);
+        keys += batch.keys.length;
+        if (keys >= maxKeys) break;
+      }
+      if (rows.length < SEEN_PAGE) break;
+      beforeId = Number((rows.at(-1) as { id: number }).id);
+    }
+    return batches;
   }
 
-  /** Records keys of `cluster` as detected at `seenMs`. */
+  /** Records the keys of one batch of `cluster` as detected at `seenMs`. */
   async markSeen(
     cluster: string,
     keys: readonly string[],
     seenMs: number,
   ): Promise<void> {
+    if (keys.length === 0) return;
+    const json = JSON.stringify(keys);
     if (this.fastPath) {
-      const { insertSeen } = this.fastPath;
-      for (const key of keys) insertSeen.run(cluster, key, seenMs);
+      this.fastPath.insertSeen.run(cluster, seenMs, json);
       return;
     }
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const rows = keys.slice(i, i + INSERT_CHUNK).map((key) => ({
-        cluster,
-        event_key: key,
-        seen_ms: seenMs,
-      }));
-      await this.db
-        .insertInto('ingest_seen')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['cluster', 'event_key']).doNothing())
-        .execute();
-    }
+    await this.db
+      .insertInto('ingest_seen_batches')
+      .values({ cluster, seen_ms: seenMs, keys: json })
+      .execute();
   }
 }
 
@@ -278,8 +264,7 @@ interface SqliteStatements {
   insertRow: SqliteDatabase.Statement<
     [string, string, number, number, number, string, string, string]
   >;
-  selectSeen: SqliteDatabase.Statement<[string, string]>;
-  insertSeen: SqliteDatabase.Statement<[string, string, number]>;
+  insertSeen: SqliteDatabase.Statement<[string, number, string]>;
 }
 
 const statements = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
@@ -293,11 +278,8 @@ function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStatements {
           event_count, payload_format, payload, skip)
         values (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      selectSeen: sqlite.prepare(
-        'select 1 from ingest_seen where cluster = ? and event_key = ?',
-      ),
       insertSeen: sqlite.prepare(
-        'insert into ingest_seen (cluster, event_key, seen_ms) values (?, ?, ?) on conflict do nothing',
+        'insert into ingest_seen_batches (cluster, seen_ms, keys) values (?, ?, ?)',
       ),
     };
     statements.set(sqlite, prepared);

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import { initialSchema } from './migrations/0001-initial-schema.js';
+import { seenKeyBatches } from './migrations/0002-seen-key-batches.js';
 import type { VigilDatabase } from './schema.js';
 import type { StoreDialect } from './store-dialect.js';
 
@@ -7,6 +8,7 @@ import type { StoreDialect } from './store-dialect.js';
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial-schema': initialSchema(dialect),
+    '0002-seen-key-batches': seenKeyBatches(dialect),
   };
 }
 

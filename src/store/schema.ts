@@ -9,7 +9,7 @@ export interface VigilDatabase {
   clusters: ClusterTable;
   admin_tokens: AdminTokenTable;
   ingest_queue: IngestQueueTable;
-  ingest_seen: IngestSeenTable;
+  ingest_seen_batches: IngestSeenBatchTable;
   alerts: AlertTable;
   alert_status_changes: AlertStatusChangeTable;
   source_activity: SourceActivityTable;
@@ -46,11 +46,15 @@ export interface IngestQueueTable {
   skip: string;
 }
 
-/** An event key (audit ID and stage) seen recently, to drop retries. */
-export interface IngestSeenTable {
+/**
+ * The retry keys (audit ID and stage) of one detected batch, as a JSON
+ * array of strings, kept for the dedupe window to drop retries.
+ */
+export interface IngestSeenBatchTable {
+  id: Generated<number>;
   cluster: string;
-  event_key: string;
   seen_ms: number;
+  keys: string;
 }
 
 /** A stored alert; the JSON columns hold the Alert contract's fields. */

@@ -122,20 +122,34 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     );
     await store.queue.markSeen('prod', ['c'], 20_000);
     await store.queue.markSeen('dev', ['d'], 20_000);
-    expect(await store.queue.findSeen('prod', ['a', 'c', 'd', 'x'])).toEqual(
-      new Set(['a', 'c']),
-    );
-    // A key marked again keeps its first time.
+    await store.queue.markSeen('dev', [], 30_000);
     expect(await store.queue.seenSince(15_000, 10)).toEqual([
-      { cluster: 'dev', key: 'd', seenMs: 20_000 },
+      { cluster: 'dev', keys: ['d'], seenMs: 20_000 },
+      { cluster: 'prod', keys: ['c'], seenMs: 20_000 },
     ]);
+    // Reading stops at the batch that reaches the number of keys.
     expect(await store.queue.seenSince(0, 2)).toHaveLength(2);
+    expect(await store.queue.seenSince(0, 3)).toHaveLength(3);
 
-    expect(await store.queue.forgetSeenBefore(10_001, 2)).toBe(2);
-    expect(await store.queue.forgetSeenBefore(10_001, 2)).toBe(1);
-    expect(await store.queue.findSeen('prod', ['a', 'c'])).toEqual(new Set());
-    expect(await store.queue.findSeen('dev', ['d'])).toEqual(new Set(['d']));
-    await store.queue.forgetSeenBefore(30_000);
+    expect(await store.queue.forgetSeenBefore(20_001, 2)).toBe(2);
+    expect(await store.queue.forgetSeenBefore(20_001, 2)).toBe(1);
+    expect(await store.queue.forgetSeenBefore(20_001, 2)).toBe(0);
+    expect(await store.queue.seenSince(0, 10)).toEqual([]);
+  });
+
+  it('seen keys are read newest first across pages', async () => {
+    for (let i = 0; i < 1200; i++) {
+      await store.queue.markSeen('prod', [`k${i}`], 1000 + i);
+    }
+    const batches = await store.queue.seenSince(0, 1100);
+    expect(batches).toHaveLength(1100);
+    expect(batches[0]).toEqual({
+      cluster: 'prod',
+      keys: ['k1199'],
+      seenMs: 2199,
+    });
+    expect(batches.at(-1)?.keys).toEqual(['k100']);
+    await store.queue.forgetSeenBefore(10_000, 5000);
   });
 
   it('queue keeps a body with skipped positions', async () => {

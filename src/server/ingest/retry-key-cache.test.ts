@@ -20,17 +20,15 @@ describe('RetryKeyCache', () => {
     cache.add('prod', ['a', 'b'], 1000);
     cache.add('prod', ['c'], 2500);
     expect(cache.size).toBe(1);
-    expect(cache.complete).toBe(true);
   });
 
-  it('overflow evicts oldest and marks incomplete', () => {
+  it('overflow evicts the oldest', () => {
     const cache = new RetryKeyCache(60_000, 2);
     cache.add('prod', ['a'], 1000);
     cache.add('prod', ['b', 'c'], 2000);
     expect(cache.size).toBe(2);
     expect(cache.has('prod', 'a', 2000)).toBe(false);
     expect(cache.has('prod', 'c', 2000)).toBe(true);
-    expect(cache.complete).toBe(false);
   });
 
   it('adding a key again renews it', () => {

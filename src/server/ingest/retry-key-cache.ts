@@ -1,14 +1,13 @@
 /**
  * Retry keys seen recently, bounded by age and by count. The webhook
  * holds one to answer `duplicates` without a database write. The
- * detection worker holds one filled from the durable `ingest_seen` table
- * at start, and consults that table only once the cache is incomplete.
+ * detection worker holds one filled from the durable
+ * `ingest_seen_batches` table at start.
  */
 export class RetryKeyCache {
   // Map iteration follows insertion order, which is also time order
   // because `add` deletes a key before setting it again.
   private readonly seenMs = new Map<string, number>();
-  private whole = true;
 
   constructor(
     private readonly windowMs: number,
@@ -18,19 +17,6 @@ export class RetryKeyCache {
   /** Number of keys held. */
   get size(): number {
     return this.seenMs.size;
-  }
-
-  /**
-   * True while no key of the window was evicted for room, so that a key
-   * not in the cache was not seen within the window.
-   */
-  get complete(): boolean {
-    return this.whole;
-  }
-
-  /** Records that keys of the window may be missing. */
-  markIncomplete(): void {
-    this.whole = false;
   }
 
   /** Tells whether `key` of `cluster` was added within the window. */
@@ -53,7 +39,6 @@ export class RetryKeyCache {
     const cutoff = nowMs - this.windowMs;
     for (const [entry, seen] of this.seenMs) {
       if (seen >= cutoff && this.seenMs.size <= this.maxEntries) break;
-      if (seen >= cutoff) this.whole = false;
       this.seenMs.delete(entry);
     }
   }

@@ -42,6 +42,12 @@ interface FreshEvents {
 /** Handed-off rows kept at most; past it rows are read from the queue. */
 const MAX_HANDED_OFF = 256;
 
+/**
+ * Wait for the copy of a just committed row, in milliseconds, before the
+ * row is read from the queue instead.
+ */
+const HAND_OFF_WAIT_MS = 20;
+
 /** An alert touched by the batches being processed. */
 interface Touched {
   alert: Alert;
@@ -193,18 +199,33 @@ export class DetectionWorker {
   }
 
   /**
-   * Returns the oldest queued rows, from the handed-off copies when they
-   * hold every one of them, else from the queue.
+   * Returns the oldest queued rows. The leading rows whose copies were
+   * handed off are taken from memory. When the oldest row has no copy,
+   * the worker waits a moment for it, because the webhook posts the copy
+   * just after its commit, and then reads the rows from the queue: rows
+   * of an earlier run, or past the hand-off bound, have no copy.
    */
   private async nextRows(): Promise<QueueRow[]> {
-    const ids = await this.store.queue.nextIds(this.options.batchRows);
+    let ids = await this.store.queue.nextIds(this.options.batchRows);
+    const first = ids[0];
+    if (first === undefined) return [];
+    if (!this.handedOff.has(first)) {
+      await this.sleep(HAND_OFF_WAIT_MS);
+      ids = await this.store.queue.nextIds(this.options.batchRows);
+    }
+
     // Copies older than the oldest queued row are of deleted rows.
     const oldest = ids[0];
     for (const id of this.handedOff.keys()) {
-      if (oldest !== undefined && id < oldest) this.handedOff.delete(id);
+      if (oldest === undefined || id < oldest) this.handedOff.delete(id);
     }
-    const rows = ids.map((id) => this.handedOff.get(id));
-    if (rows.every((row) => row !== undefined)) return rows as QueueRow[];
+    const rows: QueueRow[] = [];
+    for (const id of ids) {
+      const row = this.handedOff.get(id);
+      if (!row) break;
+      rows.push(row);
+    }
+    if (rows.length > 0 || ids.length === 0) return rows;
     return this.store.queue.next(this.options.batchRows);
   }
 
@@ -266,7 +287,7 @@ export class DetectionWorker {
       }
 
       const keys = events.map(eventKey);
-      const seen = await this.detectedKeys.find(row.cluster, keys);
+      const seen = this.detectedKeys.find(row.cluster, keys);
       const kept: FreshEvents = { row, events: [], keys: [] };
       for (const [i, event] of events.entries()) {
         const key = keys[i] as string;
