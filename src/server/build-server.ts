@@ -47,6 +47,11 @@ export async function buildServer(
   }) as unknown as FastifyInstance;
 
   installErrorHandler(app, context.logger);
+  // API bodies are JSON. Fastify also parses text/plain by default, and
+  // such a body would reach the handlers as a string and fail validation
+  // with 400 instead of 415. The webhook and upload scopes set their own
+  // parsers for any type.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async () => {
     if (context.closing) throw new ApiError('SERVER_SHUTTING_DOWN');
   });

@@ -27,6 +27,11 @@ export const ERROR_CODES = {
     status: 400,
     message: 'invalid JSON in the request body: {reason}',
   },
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message:
+      'unsupported Content-Type {contentType}; send the body as application/json',
+  },
   REQUEST_BODY_TOO_LARGE: {
     status: 413,
     message:

@@ -5,7 +5,7 @@ import { ApiError } from './error-codes.js';
 /**
  * Maps any error thrown while handling a request to an ApiError. Fastify's
  * own errors (body too large, invalid JSON, unsupported media type) keep
- * their meaning under the API's codes.
+ * their meaning and status under the API's codes.
  */
 export function toApiError(
   error: FastifyError | Error,
@@ -18,6 +18,14 @@ export function toApiError(
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     const limit = request.routeOptions.bodyLimit ?? 0;
     return new ApiError('REQUEST_BODY_TOO_LARGE', { limit });
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    // Only the JSON routes have a parser per type. The webhook and the
+    // upload routes take any Content-Type.
+    const header = request.headers['content-type'];
+    return new ApiError('REQUEST_UNSUPPORTED_MEDIA_TYPE', {
+      contentType: header === undefined ? '(none)' : JSON.stringify(header),
+    });
   }
   if (
     code.startsWith('FST_ERR_CTP_INVALID_JSON') ||

@@ -273,6 +273,43 @@ describe('webhook bad input', () => {
     expect(response.body.error.message).toContain('body.reason');
   });
 
+  it('status change as text gets 415', async () => {
+    const [alert] = await alertsOf(server.url, 'limit=1');
+    const response = await request(
+      `${server.url}/api/v1/alerts/${alert?.id}`,
+      TEST_ADMIN_TOKEN,
+      {
+        method: 'PATCH',
+        body: JSON.stringify({ status: 'resolved', reason: 'fixed' }),
+        headers: { 'content-type': 'text/plain' },
+      },
+    );
+    expect(response.status).toBe(415);
+    expect(response.body.error.code).toBe('REQUEST_UNSUPPORTED_MEDIA_TYPE');
+    expect(response.body.error.message).toBe(
+      'unsupported Content-Type "text/plain"; send the body as application/json',
+    );
+    const after = await request(
+      `${server.url}/api/v1/alerts/${alert?.id}`,
+      TEST_ADMIN_TOKEN,
+    );
+    expect(after.body.status).toBe(alert?.status);
+  });
+
+  it('agent heartbeat as form gets 415', async () => {
+    const response = await request(
+      `${server.url}/api/v1/agent/heartbeat`,
+      alpha.token,
+      {
+        method: 'POST',
+        body: 'node=a',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+    );
+    expect(response.status).toBe(415);
+    expect(response.body.error.code).toBe('REQUEST_UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('invalid filter gets 400', async () => {
     const response = await request(
       `${server.url}/api/v1/alerts?severity=Bogus`,
