@@ -43,6 +43,10 @@ export async function buildServer(
     // second the lines would cost more than the work. Errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: context.config.bodyLimitBytes,
+    // Requests that arrive while the server closes reach the onRequest
+    // hook below, which rejects them with SERVER_SHUTTING_DOWN in the
+    // API's error shape, instead of Fastify's own 503 body.
+    return503OnClosing: false,
     ...(https ? { https } : {}),
   }) as unknown as FastifyInstance;
 

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { request } from '../support/api-client.js';
+import { request, waitFor } from '../support/api-client.js';
 import {
   eventList,
   falcoSamples,
@@ -11,6 +13,7 @@ import {
   CLI,
   enrolCluster,
   startServerProcess,
+  TEST_ADMIN_TOKEN,
 } from '../support/server-process.js';
 import {
   createStoreBackend,
@@ -81,6 +84,47 @@ describe('vigil serve start and stop', () => {
     await store.close();
     expect(depth).toBe(0);
     expect(page.items).toHaveLength(1);
+  });
+
+  it('request during shutdown gets the code', async () => {
+    const server = await startServerProcess(backend);
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let response = '';
+    socket.on('data', (chunk: Buffer) => {
+      response += chunk.toString();
+    });
+    // A request whose head has begun keeps its connection out of the idle
+    // ones that closing the server drops, so it arrives during shutdown.
+    socket.write(
+      `GET /api/v1/alerts HTTP/1.1\r\nHost: ${hostname}\r\n` +
+        `Authorization: Bearer ${TEST_ADMIN_TOKEN}\r\n`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    await waitFor(
+      async () => server.output(),
+      (output) => output.includes('"msg":"shutdown started"'),
+    );
+    // Lets Fastify mark its routes closed, which follows the log line.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    socket.write('\r\n');
+    await once(socket, 'close');
+
+    const [head = '', body = ''] = response.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 503 Service Unavailable');
+    expect(head.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(body)).toEqual({
+      error: {
+        code: 'SERVER_SHUTTING_DOWN',
+        message:
+          'the server is shutting down; retry against another replica or later',
+      },
+    });
+    // The SIGTERM above ends the process; a second one would kill it.
+    const code = server.child.exitCode ?? (await once(server.child, 'exit'))[0];
+    expect(code).toBe(0);
   });
 
   it('invalid setting stops the start', () => {
