@@ -44,6 +44,11 @@ export interface QueueRow {
   enrolledMs: number;
   eventCount: number;
   payload: QueuePayload;
+  /**
+   * Retry keys of the queued events, in order, on the copies that the
+   * webhook hands to the worker; rows read from the queue lack them.
+   */
+  keys?: string[] | undefined;
 }
 
 /** The keys of one detected batch, as `IngestQueue.seenSince` returns them. */
@@ -119,6 +124,15 @@ export class IngestQueue {
       .limit(limit)
       .execute();
     return rows.map((row) => Number(row.id));
+  }
+
+  /** Returns the id of the newest queued batch, or 0 when none is queued. */
+  async lastId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('ingest_queue')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
   }
 
   /** Returns up to `limit` of the oldest queued batches. */

@@ -247,6 +247,7 @@ function toQueueRow(id: number, batch: IngestBatch): QueueRow {
     receivedMs: batch.receivedMs,
     enrolledMs: batch.enrolledMs,
     eventCount: batch.candidates.length,
+    keys: batch.candidates.map((event) => event.key),
   };
   if (batch.body === undefined) {
     const events = `[${batch.candidates.map((event) => event.json).join(',')}]`;

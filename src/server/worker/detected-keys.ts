@@ -23,6 +23,11 @@ export class DetectedKeys {
     this.cache = new RetryKeyCache(windowMs, maxEntries);
   }
 
+  /** Number of keys held, expired ones included until they are evicted. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   /** Fills the cache from the newest keys stored within the window, once. */
   async load(): Promise<void> {
     if (this.loaded) return;

@@ -37,6 +37,8 @@ interface FreshEvents {
   row: QueueRow;
   events: VigilEvent[];
   keys: string[];
+  /** Whether the worker holds the keys, for rows queued before it started. */
+  remember: boolean;
 }
 
 /** Handed-off rows kept at most; past it rows are read from the queue. */
@@ -74,6 +76,9 @@ export class DetectionWorker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private watermarkMs = 0;
+  /** The newest queued row when the worker started; later rows are newer. */
+  private startId = Number.POSITIVE_INFINITY;
+  private startIdRead = false;
   private delta: MetricsDelta = emptyDelta();
   private engineBeforeEnrolment = 0;
 
@@ -172,6 +177,10 @@ export class DetectionWorker {
       let rows: QueueRow[];
       try {
         await this.detectedKeys.load();
+        if (!this.startIdRead) {
+          this.startId = await this.store.queue.lastId();
+          this.startIdRead = true;
+        }
         if (this.nextIntel) this.applyIntel(this.nextIntel);
         rows = await this.nextRows();
       } catch (error) {
@@ -230,7 +239,7 @@ export class DetectionWorker {
   }
 
   private async process(rows: QueueRow[]): Promise<void> {
-    const fresh = await this.dropRepeats(rows);
+    const fresh = this.dropRepeats(rows);
     const touched = new Map<string, Touched>();
     for (const batch of fresh) this.detect(batch, touched);
     this.engine.expire(this.watermarkMs);
@@ -257,8 +266,8 @@ export class DetectionWorker {
       await tx.queue.remove(rows.map((row) => row.id));
     });
     for (const row of rows) this.handedOff.delete(row.id);
-    for (const { row, keys } of fresh) {
-      this.detectedKeys.add(row.cluster, keys, nowMs);
+    for (const { row, keys, remember } of fresh) {
+      if (remember) this.detectedKeys.add(row.cluster, keys, nowMs);
     }
 
     this.afterCommit(rows, touched, updates, created);
@@ -269,8 +278,13 @@ export class DetectionWorker {
    * detected before (a retry that reached another process, or came after
    * a restart) or appears earlier in these rows. Only this worker writes
    * keys, so checking before the transaction that records them is safe.
+   *
+   * Rows queued after the worker started were cleared of repeats by this
+   * process's webhook, which holds the keys of every batch it queued,
+   * so they are checked only against the keys the worker holds: those
+   * stored before it started and those of the rows queued before then.
    */
-  private async dropRepeats(rows: QueueRow[]): Promise<FreshEvents[]> {
+  private dropRepeats(rows: QueueRow[]): FreshEvents[] {
     const fresh: FreshEvents[] = [];
     const earlier = new Set<string>();
     for (const row of rows) {
@@ -286,17 +300,29 @@ export class DetectionWorker {
         continue;
       }
 
-      const keys = events.map(eventKey);
+      const keys =
+        row.keys?.length === events.length ? row.keys : events.map(eventKey);
+      const backlog = row.id <= this.startId;
+      if (!backlog && this.detectedKeys.size === 0) {
+        fresh.push({ row, events, keys, remember: false });
+        continue;
+      }
+
       const seen = this.detectedKeys.find(row.cluster, keys);
-      const kept: FreshEvents = { row, events: [], keys: [] };
+      const kept: FreshEvents = {
+        row,
+        events: [],
+        keys: [],
+        remember: backlog,
+      };
       for (const [i, event] of events.entries()) {
         const key = keys[i] as string;
         const scoped = `${row.cluster}\u0000${key}`;
-        if (seen.has(key) || earlier.has(scoped)) {
+        if (seen.has(key) || (backlog && earlier.has(scoped))) {
           addCount(this.delta.skipped, 'duplicate');
           continue;
         }
-        earlier.add(scoped);
+        if (backlog) earlier.add(scoped);
         kept.events.push(event);
         kept.keys.push(key);
       }
