@@ -32,6 +32,15 @@ export const ERROR_CODES = {
     message:
       'unsupported Content-Type {contentType}; send the body as application/json',
   },
+  REQUEST_UNSUPPORTED_ENCODING: {
+    status: 415,
+    message:
+      'unsupported Content-Encoding {encoding}; send the body as is or with gzip',
+  },
+  REQUEST_INVALID_ENCODING: {
+    status: 400,
+    message: 'the request body is not valid {encoding}: {reason}',
+  },
   REQUEST_BODY_TOO_LARGE: {
     status: 413,
     message:

@@ -27,6 +27,13 @@ export function toApiError(
       contentType: header === undefined ? '(none)' : JSON.stringify(header),
     });
   }
+  // zlib's errors, from a gzip body that is corrupt or cut short.
+  if (code.startsWith('Z_')) {
+    return new ApiError('REQUEST_INVALID_ENCODING', {
+      encoding: 'gzip',
+      reason: error.message,
+    });
+  }
   if (
     code.startsWith('FST_ERR_CTP_INVALID_JSON') ||
     code === 'FST_ERR_CTP_EMPTY_JSON_BODY'

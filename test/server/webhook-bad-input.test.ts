@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, waitFor } from '../support/api-client.js';
 import type { AuditEventJson } from '../support/audit-batches.js';
@@ -71,8 +72,11 @@ describe('webhook bad input', () => {
     await backend?.cleanup();
   });
 
-  const post = (token: string | undefined, body: string, headers = {}) =>
-    request(webhook, token, { method: 'POST', body, headers });
+  const post = (
+    token: string | undefined,
+    body: string | Buffer,
+    headers = {},
+  ) => request(webhook, token, { method: 'POST', body, headers });
 
   it('missing token gets 401', async () => {
     const response = await post(undefined, eventList([]));
@@ -140,6 +144,54 @@ describe('webhook bad input', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('REQUEST_INVALID_JSON');
     expect(response.body.error.message).toMatch(/JSON/);
+  });
+
+  it('gzip body is decoded and queued', async () => {
+    const event = privilegedIn('gzip-body', Date.now() + 1000, 'gz');
+    const body = gzipSync(eventList([event]));
+    const response = await post(alpha.token, body, {
+      'content-encoding': 'gzip',
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.queued).toBe(1);
+    const items = await waitFor(
+      () => alertsOf(server.url, 'q=gzip-body'),
+      (found) => found.length > 0,
+    );
+    expect(items).toHaveLength(1);
+  });
+
+  it('corrupt gzip body gets 400', async () => {
+    const whole = gzipSync(eventList([privileged()]));
+    const cut = whole.subarray(0, whole.length - 12);
+    for (const body of [Buffer.from('not gzip at all'), cut]) {
+      const response = await post(alpha.token, body, {
+        'content-encoding': 'gzip',
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('REQUEST_INVALID_ENCODING');
+    }
+  });
+
+  it('gzip past the body limit gets 413', async () => {
+    // Compresses to a few kilobytes, far under the limit, and expands
+    // past it.
+    const body = gzipSync(eventList([{ padding: 'z'.repeat(BODY_LIMIT * 4) }]));
+    expect(body.length).toBeLessThan(BODY_LIMIT / 16);
+    const response = await post(alpha.token, body, {
+      'content-encoding': 'gzip',
+    });
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('REQUEST_BODY_TOO_LARGE');
+  });
+
+  it('unknown content encoding gets 415', async () => {
+    const response = await post(alpha.token, eventList([]), {
+      'content-encoding': 'br',
+    });
+    expect(response.status).toBe(415);
+    expect(response.body.error.code).toBe('REQUEST_UNSUPPORTED_ENCODING');
+    expect(response.body.error.message).toContain('"br"');
   });
 
   it('body without events gets 400', async () => {

@@ -6,6 +6,7 @@ import { ApiError } from '../error-codes.js';
 import { countByCode, reportProblems } from '../ingest/report-problems.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import type { ServerContext } from '../server-context.js';
+import { decodeContentEncoding } from './decode-content-encoding.js';
 
 const SOURCE = 'k8s-audit';
 
@@ -57,6 +58,8 @@ export async function registerK8sAuditRoute(
           );
           clusters.set(request, cluster);
         },
+        preParsing: async (request, _reply, payload) =>
+          decodeContentEncoding(request, payload),
       },
       async (request) => {
         const receivedMs = Date.now();
