@@ -194,15 +194,7 @@ export class DetectionWorker {
         continue;
       }
 
-      try {
-        await this.process(rows);
-      } catch (error) {
-        // The engine has seen these events but the store has not, so its
-        // state is reset before the batches are read again.
-        this.logger.error({ err: error }, 'storing alerts failed');
-        this.resetEngine();
-        await this.sleep(this.options.retryMs);
-      }
+      await this.process(rows);
     }
     this.logger.info({}, 'detection worker stopped');
   }
@@ -238,12 +230,45 @@ export class DetectionWorker {
     return this.store.queue.next(this.options.batchRows);
   }
 
+  /**
+   * Runs the engine over the rows once, then stores the outcome, retrying
+   * while the store fails. Running the engine again would count the
+   * events twice in its windows and baselines. When the worker stops
+   * first, the rows stay queued and the next start detects them afresh.
+   */
   private async process(rows: QueueRow[]): Promise<void> {
     const fresh = this.dropRepeats(rows);
     const touched = new Map<string, Touched>();
     for (const batch of fresh) this.detect(batch, touched);
     this.engine.expire(this.watermarkMs);
 
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.storeOutcome(rows, fresh, touched);
+        return;
+      } catch (error) {
+        const suppressed = this.logLimiter.take('store');
+        if (suppressed !== undefined) {
+          this.logger.error(
+            { err: error, attempt, suppressed },
+            'storing alerts failed; retrying',
+          );
+        }
+        if (this.state === 'stopped') return;
+        await this.sleep(this.options.retryMs);
+      }
+    }
+  }
+
+  /**
+   * Stores the alerts that the rows opened or updated, records their keys
+   * and deletes them from the queue, in one transaction.
+   */
+  private async storeOutcome(
+    rows: QueueRow[],
+    fresh: FreshEvents[],
+    touched: Map<string, Touched>,
+  ): Promise<void> {
     const nowMs = Date.now();
     const updates = new Map<string, TrackedAlert>();
     const created: Alert[] = [];

@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  falcoSamples,
+  liveCopies,
+} from '../../../test/support/audit-batches.js';
+import {
+  createStoreBackend,
+  type StoreBackend,
+} from '../../../test/support/store-backends.js';
+import { loadRulePack } from '../../engine/load-rules.js';
+import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
+import { Store } from '../../store/store.js';
+import { eventKey } from '../ingest/prepare-events.js';
+import { DetectionWorker } from './detection-worker.js';
+
+const CLUSTER = 'worker-test';
+
+/**
+ * A rule that raises on the second pod creation by one user: its count
+ * lives only in the engine, so running a batch twice, or forgetting the
+ * first batch, changes the outcome.
+ */
+const SECOND_POD_RULE = `
+id: TEST_SecondPodCreated
+title: Second pod created
+severity: Low
+tactics: [Execution]
+techniques: [T1610]
+version: 1
+sources: [k8s-audit]
+summary: A user created a second pod.
+notes: Counts allowed pod creations per user.
+falsePositives: Every user who creates two pods.
+on:
+  kind: k8s-audit
+  resources: [pods]
+  verbs: [create]
+condition:
+  predicate: request-allowed
+detector:
+  type: threshold
+  by: [audit.user.username]
+  count: 2
+  window: 1h
+aggregate:
+  by: [user]
+  window: 1h
+description: "{{user}} created a second pod."
+remediation: None.
+tests:
+  - name: two pods
+    expect: alert
+    events:
+      - { verb: create, objectRef: { resource: pods, name: a } }
+      - { verb: create, objectRef: { resource: pods, name: b } }
+  - name: one pod
+    expect: none
+    event: { verb: create, objectRef: { resource: pods, name: a } }
+`;
+
+/** Queues copies of a privileged pod creation as one batch of events. */
+async function queuePrivilegedPod(store: Store, n: number): Promise<void> {
+  const sample = falcoSamples().find(
+    (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
+  );
+  const copies = liveCopies(sample?.events ?? [], Date.now() + n, `-w${n}`);
+  const { events } = normalizeAuditValue(copies, {
+    format: 'k8s-audit',
+    defaultCluster: CLUSTER,
+  });
+  await store.queue.enqueue({
+    cluster: CLUSTER,
+    source: 'k8s-audit',
+    receivedMs: Date.now(),
+    enrolledMs: 0,
+    total: events.length,
+    candidates: events.map((event, index) => ({
+      index,
+      key: eventKey(event),
+      json: JSON.stringify(event),
+    })),
+  });
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check()) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('DetectionWorker', () => {
+  let backend: StoreBackend | undefined;
+  let store: Store | undefined;
+  let worker: DetectionWorker | undefined;
+  let rulesDir: string | undefined;
+
+  afterEach(async () => {
+    await worker?.drain(2000);
+    await store?.close();
+    await backend?.cleanup();
+    if (rulesDir) rmSync(rulesDir, { recursive: true, force: true });
+  });
+
+  it('failed store keeps detection state', async () => {
+    backend = await createStoreBackend('sqlite');
+    const opened = await Store.open(backend);
+    store = opened;
+    rulesDir = mkdtempSync(join(tmpdir(), 'vigil-rules-'));
+    writeFileSync(join(rulesDir, 'second-pod.yaml'), SECOND_POD_RULE);
+    worker = new DetectionWorker(
+      opened,
+      loadRulePack(rulesDir),
+      pino({ level: 'silent' }),
+      {
+        batchRows: 64,
+        idleMs: 10,
+        retryMs: 10,
+        dedupeWindowMs: 600_000,
+        maxRetryKeys: 1000,
+      },
+      () => {},
+    );
+
+    // The second batch's transaction fails once, as on a full disk.
+    let failures = 0;
+    let failNext = false;
+    const transaction = opened.transaction.bind(opened);
+    opened.transaction = ((work) => {
+      if (failNext) {
+        failNext = false;
+        failures++;
+        return Promise.reject(new Error('disk I/O error'));
+      }
+      return transaction(work);
+    }) as typeof opened.transaction;
+
+    const raised = async () =>
+      (await opened.alerts.list({ cluster: CLUSTER, limit: 10 })).items;
+    worker.start();
+    await queuePrivilegedPod(opened, 0);
+    await until(async () => (await opened.queue.depth()) === 0);
+    expect(await raised()).toEqual([]);
+
+    failNext = true;
+    await queuePrivilegedPod(opened, 1);
+    await until(async () => (await raised()).length > 0);
+    expect(failures).toBe(1);
+    // The engine kept the first batch's count through the failure and
+    // counted the second batch once.
+    expect((await raised()).map((alert) => alert.count)).toEqual([1]);
+    expect(await opened.queue.depth()).toBe(0);
+  });
+});
