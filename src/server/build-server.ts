@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { registerAgentRoutes } from './agents/agent-routes.js';
 import { ApiError } from './error-codes.js';
 import { installErrorHandler } from './error-handler.js';
+import { logStorageHealth } from './log-storage-health.js';
 import { registerAgentIntelRoute } from './routes/agent-intel-route.js';
 import { registerAlertsRoutes } from './routes/alerts-routes.js';
 import { registerClustersRoutes } from './routes/clusters-routes.js';
@@ -51,6 +52,7 @@ export async function buildServer(
   }) as unknown as FastifyInstance;
 
   installErrorHandler(app, context.logger);
+  logStorageHealth(context.store.health, context.logger);
   // API bodies are JSON. Fastify also parses text/plain by default, and
   // such a body would reach the handlers as a string and fail validation
   // with 400 instead of 415. The webhook and upload scopes set their own

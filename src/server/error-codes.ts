@@ -76,6 +76,11 @@ export const ERROR_CODES = {
     status: 503,
     message: 'the database did not accept the request; retry later',
   },
+  STORE_DISK_FULL: {
+    status: 503,
+    message:
+      'the server has no disk space left to store the request; retry once an operator frees space',
+  },
   INTERNAL_ERROR: {
     status: 500,
     message:

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { isDiskFullError } from '../store/disk-full-error.js';
 import { ApiError } from './error-codes.js';
+import { RepeatLimiter } from './repeat-limiter.js';
 
 /**
  * Maps any error thrown while handling a request to an ApiError. Fastify's
@@ -12,6 +14,7 @@ export function toApiError(
   request: FastifyRequest,
 ): ApiError {
   if (error instanceof ApiError) return error;
+  if (isDiskFullError(error)) return new ApiError('STORE_DISK_FULL');
   const code = 'code' in error ? String(error.code) : '';
   const status = 'statusCode' in error ? Number(error.statusCode) : 500;
 
@@ -51,10 +54,21 @@ export function installErrorHandler(
   app: FastifyInstance,
   logger: Logger,
 ): void {
+  // While the disk is full every write fails, so one line a minute
+  // reports it with the number of failures suppressed.
+  const diskFullLines = new RepeatLimiter(60_000);
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error as FastifyError, request);
-    // ApiErrors were logged where they were raised, with their context.
-    if (apiError.statusCode >= 500 && !(error instanceof ApiError)) {
+    if (apiError.code === 'STORE_DISK_FULL') {
+      const suppressed = diskFullLines.take('disk-full');
+      if (suppressed !== undefined) {
+        logger.error(
+          { err: error, reqId: request.id, suppressed },
+          'request failed: no space left on the disk',
+        );
+      }
+    } else if (apiError.statusCode >= 500 && !(error instanceof ApiError)) {
+      // ApiErrors were logged where they were raised, with their context.
       logger.error({ err: error, reqId: request.id }, 'request failed');
     }
     void reply.status(apiError.statusCode).send(apiError.toBody());

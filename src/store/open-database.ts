@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { VigilDatabase } from './schema.js';
+import { VigilSqliteDialect } from './sqlite-dialect.js';
 import type { StoreDialect } from './store-dialect.js';
 import { StoreNotFoundError } from './store-not-found-error.js';
 
@@ -54,7 +55,7 @@ export function openDatabase(
   // The CLI and the server may write at once; wait instead of failing.
   file.pragma('busy_timeout = 5000');
   const db = new Kysely<VigilDatabase>({
-    dialect: new SqliteDialect({ database: file }),
+    dialect: new VigilSqliteDialect(file),
   });
   return { db, dialect: 'sqlite', sqlite: file };
 }

@@ -1,5 +1,11 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { DEFAULT_MIGRATION_TABLE, type Kysely, sql } from 'kysely';
+import {
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  DEFAULT_MIGRATION_TABLE,
+  type Kysely,
+  MIGRATION_LOCK_ID,
+  sql,
+} from 'kysely';
 import { AdminTokenStore } from './admin-token-store.js';
 import { AlertStore } from './alert-store.js';
 import { ClusterStore } from './cluster-store.js';
@@ -8,6 +14,7 @@ import { migrateToLatest } from './migrate-to-latest.js';
 import { type DatabaseLocation, openDatabase } from './open-database.js';
 import type { VigilDatabase } from './schema.js';
 import { SourceActivityStore } from './source-activity-store.js';
+import { StorageHealth } from './storage-health.js';
 import type { StoreDialect } from './store-dialect.js';
 import { StoreNotFoundError } from './store-not-found-error.js';
 
@@ -36,6 +43,9 @@ export class StoreTables {
  * migrations, the same queries through Kysely.
  */
 export class Store extends StoreTables {
+  /** Whether writes succeed; every `transaction` records its outcome. */
+  readonly health = new StorageHealth();
+
   private constructor(
     db: Kysely<VigilDatabase>,
     readonly dialect: StoreDialect,
@@ -66,16 +76,33 @@ export class Store extends StoreTables {
     return new Store(db, dialect, sqlite);
   }
 
-  /** Runs `work` in one transaction; it commits when `work` resolves. */
+  /**
+   * Runs `work` in one transaction; it commits when `work` resolves.
+   * `health` records whether the transaction committed.
+   */
   transaction<T>(work: (tables: StoreTables) => Promise<T>): Promise<T> {
-    return this.db
-      .transaction()
-      .execute((tx) => work(new StoreTables(tx, this.sqlite)));
+    return this.health.track(() =>
+      this.db
+        .transaction()
+        .execute((tx) => work(new StoreTables(tx, this.sqlite))),
+    );
   }
 
   /** Checks that the database responds to a query. */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  /**
+   * Commits one small write, rewriting the migration lock row with its
+   * own value, so that `health` learns whether writes succeed again.
+   */
+  async probeWrite(): Promise<void> {
+    await this.transaction(async (tables) => {
+      await sql`update ${sql.table(DEFAULT_MIGRATION_LOCK_TABLE)}
+        set is_locked = is_locked
+        where id = ${MIGRATION_LOCK_ID}`.execute(tables.db);
+    });
   }
 
   /** Closes the database connections. */

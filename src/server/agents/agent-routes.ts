@@ -93,7 +93,9 @@ export async function registerAgentRoutes(
       const heartbeat = parseRequest(heartbeatSchema, request.body, 'body');
       const nowMs = Date.now();
       // An agent that raises nothing still keeps its source connected.
-      await context.store.sources.record(cluster.name, 'agent', 0, nowMs);
+      await context.store.health.track(() =>
+        context.store.sources.record(cluster.name, 'agent', 0, nowMs),
+      );
       registry.update(cluster.name, heartbeat.node, { heartbeat }, nowMs);
       return { ok: true };
     });

@@ -58,12 +58,8 @@ export function registerAlertsRoutes(
     const body = parseRequest(patchAlertBody, request.body, 'body');
 
     const by = body.by ?? tokenName;
-    const alert = await store.alerts.setStatus(
-      id,
-      body.status,
-      by,
-      body.reason,
-      Date.now(),
+    const alert = await store.health.track(() =>
+      store.alerts.setStatus(id, body.status, by, body.reason, Date.now()),
     );
     if (!alert) throw new ApiError('ALERT_NOT_FOUND', { id });
     context.logger.info(
