@@ -236,7 +236,7 @@ export class Agent {
       onClose: (alert) => {
         // The first occurrence was sent when the alert opened; send the
         // final count only if it grew.
-        if (alert.count > 1) this.emit(alert);
+        if (alert.count > 1) this.emit(alert, true);
       },
     });
   }
@@ -301,13 +301,13 @@ export class Agent {
   private evaluate(event: HostEvent): void {
     this.sink.event(event);
     for (const alert of this.engine.process(event)) {
-      if (alert.count === 1) this.emit(alert);
+      if (alert.count === 1) this.emit(alert, false);
     }
   }
 
-  private emit(alert: Alert): void {
+  private emit(alert: Alert, update: boolean): void {
     this.counters.alerts++;
-    this.sink.alert(alert);
+    this.sink.alert(alert, update);
   }
 
   private async scanOnce(): Promise<void> {

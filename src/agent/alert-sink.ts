@@ -8,7 +8,9 @@ import type { Spool } from './spool.js';
  * Where the agent's alerts and, optionally, events go: JSON lines on a
  * stream (stdout for `--output -`) and the spool that the uploader
  * drains. JSON.stringify escapes control characters, so hostile command
- * lines cannot drive a terminal that shows the output.
+ * lines cannot drive a terminal that shows the output. An alert's line
+ * carries `update`: false when it opens, true when it is sent again
+ * with its final count, so a reader can tell a repeat of an id apart.
  */
 export class AlertSink {
   alerts = 0;
@@ -21,10 +23,13 @@ export class AlertSink {
     private readonly uploader: AlertUploader | undefined,
   ) {}
 
-  /** Sends one alert (new, or updated with its final count). */
-  alert(alert: Alert): void {
+  /**
+   * Sends one alert: new, or with `update` its final count. The spool
+   * gets the alert without `update`, since the server stores it by id.
+   */
+  alert(alert: Alert, update: boolean): void {
     this.alerts++;
-    this.output?.write(`${JSON.stringify(alert)}\n`);
+    this.output?.write(`${JSON.stringify({ ...alert, update })}\n`);
     if (this.spool) {
       this.spool.append(alert);
       this.uploader?.wake();

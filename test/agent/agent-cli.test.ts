@@ -71,9 +71,30 @@ describe('vigil agent --output - with --audit-log -', () => {
     expect(status).toBe(0);
     const alerts = objects.filter((o) => typeof o.alertType === 'string');
     expect(alerts.map((a) => a.alertType)).toEqual(['TEST_AgentMarker']);
+    expect(alerts[0].update).toBe(false);
     expect(alerts[0].entities.node).toBe('node-a');
     expect(alerts[0].entities.process).toBe(`/bin/echo ${TEST_MARKER}`);
     expect(objects.some((o) => typeof o.kind === 'string')).toBe(false);
+  });
+
+  it('marks the update of a repeated alert', () => {
+    // The same exec again, with the next serial: the rule aggregates it
+    // into the open alert, which is sent again with its final count.
+    const repeat = markerEvent
+      .split('\n')
+      .slice(0, 4)
+      .join('\n')
+      .replaceAll('1796349200.623:900', '1796349201.100:902');
+    const { status, objects } = agent(`${markerEvent}\n${repeat}\n`);
+    expect(status).toBe(0);
+    const alerts = objects.filter((o) => typeof o.alertType === 'string');
+    expect(alerts).toHaveLength(2);
+    const [opened, updated] = alerts;
+    expect(updated.id).toBe(opened.id);
+    expect(opened.update).toBe(false);
+    expect(opened.count).toBe(1);
+    expect(updated.update).toBe(true);
+    expect(updated.count).toBe(2);
   });
 
   it('prints normalized events with --events', () => {
