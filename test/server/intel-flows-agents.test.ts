@@ -104,6 +104,8 @@ describe('intel, flow uploads and agents in the server', () => {
     expect(upload.body.queued).toBe(2);
     expect(upload.body.invalid).toBe(1);
     expect(upload.body.problems[0].line).toBe(3);
+    expect(upload.body.beforeEnrolment).toBe(0);
+    expect(upload.body.notes).toEqual([]);
 
     const alerts = await waitFor(
       async () =>

@@ -400,11 +400,42 @@ describe('webhook bad input', () => {
     expect(response.body.queued).toBe(1);
     expect(response.body.invalid).toBe(1);
     expect(response.body.problems[0].line).toBe(2);
+    expect(response.body.beforeEnrolment).toBe(0);
+    expect(response.body.enrolledAt).toBe(alpha.enrolledAt);
+    expect(response.body.notes).toEqual([]);
     const items = await waitFor(
       () => alertsOf(server.url, 'q=uploaded'),
       (found) => found.length > 0,
     );
     expect(items.map((alert) => alert.cluster)).toEqual(['alpha']);
+  });
+
+  it('upload explains events before enrolment', async () => {
+    const enrolledMs = Date.parse(alpha.enrolledAt);
+    const lines = [
+      privilegedIn('backfill', enrolledMs - 3_600_000, 'old-1'),
+      privilegedIn('backfill', enrolledMs - 3_500_000, 'old-2'),
+      privilegedIn('backfill', Date.now() + 1000, 'new'),
+    ]
+      .map((event) => JSON.stringify(event))
+      .join('\n');
+    const response = await request(
+      `${server.url}/api/v1/uploads?cluster=alpha&format=k8s-audit`,
+      TEST_ADMIN_TOKEN,
+      {
+        method: 'POST',
+        body: lines,
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.received).toBe(3);
+    expect(response.body.queued).toBe(1);
+    expect(response.body.beforeEnrolment).toBe(2);
+    expect(response.body.enrolledAt).toBe(alpha.enrolledAt);
+    expect(response.body.notes).toEqual([
+      `Skipped 2 events from before cluster alpha was enrolled at ${alpha.enrolledAt}: Vigil raises alerts only for activity after a cluster is enrolled. Run vigil scan on the file to check older activity.`,
+    ]);
   });
 
   it('upload for unknown cluster gets 404', async () => {

@@ -14,6 +14,7 @@ import type { IngestResult } from '../ingest/ingest-service.js';
 import { reportProblems } from '../ingest/report-problems.js';
 import { parseRequest } from '../parse-request.js';
 import type { ServerContext } from '../server-context.js';
+import { enrolmentNotes } from './enrolment-notes.js';
 import { spoolUpload } from './spool-upload.js';
 
 const SOURCE = 'flow-logs';
@@ -125,9 +126,15 @@ async function ingestFlowFile(
       format: read.format,
       events: total.received,
       queued: total.queued,
+      beforeEnrolment: total.beforeEnrolment,
       invalid: problems.length,
     },
     'flow upload ingested',
   );
-  return { format: read.format, ...total, ...reportProblems(problems) };
+  return {
+    format: read.format,
+    ...total,
+    ...reportProblems(problems),
+    ...enrolmentNotes(cluster, total.beforeEnrolment),
+  };
 }

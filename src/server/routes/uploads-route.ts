@@ -12,6 +12,7 @@ import type { IngestResult } from '../ingest/ingest-service.js';
 import { countByCode, reportProblems } from '../ingest/report-problems.js';
 import { parseRequest } from '../parse-request.js';
 import type { ServerContext } from '../server-context.js';
+import { enrolmentNotes } from './enrolment-notes.js';
 import { registerFlowUploadRoute } from './flow-upload-route.js';
 import { spoolUpload } from './spool-upload.js';
 
@@ -29,8 +30,10 @@ const uploadQuery = z.strictObject({
  * Registers `POST /api/v1/uploads?format=…&cluster=NAME`: an audit log
  * file or cloud export (gzip or not) in the body, read by the same parsers
  * as `vigil scan` and queued for the named cluster like webhook batches.
- * The body is spooled to the data directory first, because the reader
- * sniffs the format and may need the whole document.
+ * Events from before the cluster's enrolment are skipped, and the
+ * response counts and explains them. The body is spooled to the data
+ * directory first, because the reader sniffs the format and may need the
+ * whole document.
  */
 export async function registerUploadsRoute(
   app: FastifyInstance,
@@ -130,9 +133,14 @@ async function ingestFile(
       cluster: cluster.name,
       events: total.received,
       queued: total.queued,
+      beforeEnrolment: total.beforeEnrolment,
       invalid: problems.length,
     },
     'upload ingested',
   );
-  return { ...total, ...reportProblems(problems) };
+  return {
+    ...total,
+    ...reportProblems(problems),
+    ...enrolmentNotes(cluster, total.beforeEnrolment),
+  };
 }
