@@ -91,11 +91,11 @@ export async function startServer(
     maxEventBytes: config.maxEventBytes,
     dedupeWindowMs: config.dedupeWindowSeconds * 1000,
     maxRetryKeys: MAX_RETRY_KEYS,
-    onQueued: (rows) => {
+    onQueued: (rows, discarded) => {
       let events = 0;
       for (const row of rows) events += row.eventCount;
       metrics.queueDepth.inc(events);
-      worker?.handOff(rows);
+      worker?.handOff(rows, discarded);
     },
   });
   const context: ServerContext = {
@@ -128,7 +128,7 @@ export async function startServer(
 
 async function pruneRetryKeys(context: ServerContext): Promise<void> {
   const cutoff = Date.now() - context.config.dedupeWindowSeconds * 1000;
-  const chunk = 10_000;
+  const chunk = 1000;
   try {
     while (
       (await context.store.queue.forgetSeenBefore(cutoff, chunk)) === chunk

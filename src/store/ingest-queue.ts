@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
+import type { VigilEvent } from '../sources/event.js';
 import type { VigilDatabase } from './schema.js';
 
 /** One event of a batch that may be queued: its position and retry key. */
@@ -28,6 +29,8 @@ export interface IngestBatch {
   total: number;
   /** The webhook's request body, when the batch came as one. */
   body?: string | undefined;
+  /** Id under which the detection thread holds the body's events. */
+  pendingId?: number | undefined;
 }
 
 /** The stored form of a batch, as the worker reads it. */
@@ -49,6 +52,13 @@ export interface QueueRow {
    * webhook hands to the worker; rows read from the queue lack them.
    */
   keys?: string[] | undefined;
+  /** Id under which the detection thread holds the body's events. */
+  pendingId?: number | undefined;
+  /**
+   * The events to detect, attached by the detection thread when it
+   * normalized the body for the webhook; otherwise read from `payload`.
+   */
+  events?: VigilEvent[] | undefined;
 }
 
 /** The keys of one detected batch, as `IngestQueue.seenSince` returns them. */

@@ -7,6 +7,7 @@ import type {
 } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../server-metrics.js';
+import { type BodySummary, prepareBody } from './body-summary.js';
 import { prepareEvents } from './prepare-events.js';
 import { RetryKeyCache } from './retry-key-cache.js';
 
@@ -28,9 +29,11 @@ export interface IngestOptions {
   maxRetryKeys: number;
   /**
    * Called after each commit with the rows it queued, so that the
-   * detection worker can take them without reading them back.
+   * detection worker can take them without reading them back, and with
+   * the normalized bodies it holds for batches that queued nothing or
+   * rolled back.
    */
-  onQueued: (rows: QueueRow[]) => void;
+  onQueued: (rows: QueueRow[], discarded: number[]) => void;
 }
 
 /** Counts of one committed batch. */
@@ -74,37 +77,77 @@ export class IngestService {
     );
   }
 
-  /**
-   * Queues the events of one batch from `cluster`'s `source`. With
-   * `body`, the webhook's request body is queued for the worker to
-   * normalize again. `events` must then be exactly the events that
-   * normalizing the body with the cluster as default produces.
-   */
+  /** Queues the events of one batch from `cluster`'s `source`. */
   async ingest(
     cluster: Cluster,
     source: string,
     events: readonly VigilEvent[],
     receivedMs: number,
-    body?: string,
   ): Promise<IngestResult> {
     const prepared = prepareEvents(events, {
       cluster: cluster.name,
       enrolledMs: cluster.enrolledMs,
       maxEventBytes: this.options.maxEventBytes,
-      bodyBytes: body === undefined ? undefined : Buffer.byteLength(body),
     });
-    const outcome = await this.commit(
-      {
-        cluster: cluster.name,
-        source,
-        receivedMs,
-        enrolledMs: cluster.enrolledMs,
-        candidates: prepared.candidates,
-        total: events.length,
-        body,
-      },
-      events.length,
+    return this.queue(cluster, source, receivedMs, events.length, prepared);
+  }
+
+  /**
+   * Queues a webhook request body, which the worker normalizes again
+   * unless the detection thread holds it as `pendingId`. `summary` must
+   * describe the body normalized with the cluster as default.
+   */
+  async ingestBody(
+    cluster: Cluster,
+    summary: BodySummary,
+    receivedMs: number,
+    body: string,
+    pendingId?: number,
+  ): Promise<IngestResult> {
+    const prepared = prepareBody(summary, cluster.enrolledMs);
+    return this.queue(
+      cluster,
+      'k8s-audit',
+      receivedMs,
+      summary.timesMs.length,
+      prepared,
+      { body, pendingId },
     );
+  }
+
+  private async queue(
+    cluster: Cluster,
+    source: string,
+    receivedMs: number,
+    received: number,
+    prepared: {
+      candidates: QueueCandidate[];
+      beforeEnrolment: number;
+      tooLarge: number;
+    },
+    body?: { body: string; pendingId?: number | undefined },
+  ): Promise<IngestResult> {
+    let outcome: EnqueueResult;
+    try {
+      outcome = await this.commit(
+        {
+          cluster: cluster.name,
+          source,
+          receivedMs,
+          enrolledMs: cluster.enrolledMs,
+          candidates: prepared.candidates,
+          total: received,
+          body: body?.body,
+          pendingId: body?.pendingId,
+        },
+        received,
+      );
+    } catch (error) {
+      if (body?.pendingId !== undefined) {
+        this.options.onQueued([], [body.pendingId]);
+      }
+      throw error;
+    }
 
     this.metrics.addByReason(this.metrics.eventsSkipped, {
       'before-enrolment': prepared.beforeEnrolment,
@@ -114,7 +157,7 @@ export class IngestService {
       'too-large': prepared.tooLarge,
     });
     return {
-      received: events.length,
+      received,
       queued: outcome.queued,
       duplicates: outcome.duplicates,
       beforeEnrolment: prepared.beforeEnrolment,
@@ -201,12 +244,15 @@ export class IngestService {
     ids: readonly (number | undefined)[],
   ): void {
     const rows: QueueRow[] = [];
+    const discarded: number[] = [];
     for (const [i, batch] of batches.entries()) {
       const id = ids[i];
-      if (id === undefined) continue;
-      rows.push(toQueueRow(id, batch));
+      if (id !== undefined) rows.push(toQueueRow(id, batch));
+      else if (batch.pendingId !== undefined) discarded.push(batch.pendingId);
     }
-    if (rows.length > 0) this.options.onQueued(rows);
+    if (rows.length > 0 || discarded.length > 0) {
+      this.options.onQueued(rows, discarded);
+    }
   }
 }
 
@@ -248,6 +294,7 @@ function toQueueRow(id: number, batch: IngestBatch): QueueRow {
     enrolledMs: batch.enrolledMs,
     eventCount: batch.candidates.length,
     keys: batch.candidates.map((event) => event.key),
+    pendingId: batch.pendingId,
   };
   if (batch.body === undefined) {
     const events = `[${batch.candidates.map((event) => event.json).join(',')}]`;

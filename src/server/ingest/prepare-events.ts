@@ -15,19 +15,13 @@ export interface PrepareOptions {
   cluster: string;
   enrolledMs: number;
   maxEventBytes: number;
-  /**
-   * Size of the request body that carried the events, when the body is
-   * queued as is. An event is never larger than its body, so events are
-   * measured only when the body exceeds the limit. Without a body, every
-   * event is serialized for the queue and measured then.
-   */
-  bodyBytes?: number | undefined;
 }
 
 /**
  * Attributes events to the authenticated cluster, whatever cluster the
- * body names, and picks the ones to queue. Events before the enrolment
- * time and events larger than `maxEventBytes` are counted and left out.
+ * input names, and picks the ones to queue with their JSON. Events
+ * before the enrolment time and events larger than `maxEventBytes` are
+ * counted and left out.
  */
 export function prepareEvents(
   events: readonly VigilEvent[],
@@ -38,9 +32,6 @@ export function prepareEvents(
     beforeEnrolment: 0,
     tooLarge: 0,
   };
-  const withBody = options.bodyBytes !== undefined;
-  const measure =
-    !withBody || (options.bodyBytes as number) > options.maxEventBytes;
   const max = options.maxEventBytes;
 
   for (const [index, event] of events.entries()) {
@@ -50,24 +41,28 @@ export function prepareEvents(
     }
 
     event.cluster = options.cluster;
-    const json = measure ? JSON.stringify(event) : undefined;
-    // UTF-16 length bounds UTF-8 size from below and is exact for ASCII,
-    // so Buffer.byteLength runs only near the limit.
-    if (
-      json !== undefined &&
-      (json.length > max ||
-        (json.length * 3 > max && Buffer.byteLength(json, 'utf8') > max))
-    ) {
+    const json = JSON.stringify(event);
+    if (exceedsBytes(json, max)) {
       prepared.tooLarge++;
       continue;
     }
     prepared.candidates.push({
       index,
       key: eventKey(event),
-      json: withBody ? undefined : json,
+      json,
     });
   }
   return prepared;
+}
+
+/** Tells whether `json` takes more than `max` bytes as UTF-8. */
+export function exceedsBytes(json: string, max: number): boolean {
+  // UTF-16 length bounds UTF-8 size from below and is exact for ASCII,
+  // so Buffer.byteLength runs only near the limit.
+  return (
+    json.length > max ||
+    (json.length * 3 > max && Buffer.byteLength(json, 'utf8') > max)
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
 import type { Cluster } from '../../store/cluster-store.js';
 import { authenticateCluster } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
+import { type BodySummary, summarizeBody } from '../ingest/body-summary.js';
 import { countByCode, reportProblems } from '../ingest/report-problems.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import type { ServerContext } from '../server-context.js';
@@ -13,12 +13,26 @@ const SOURCE = 'k8s-audit';
 /** The cluster that authenticated each webhook request. */
 const clusters = new WeakMap<FastifyRequest, Cluster>();
 
-function isEventList(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { items?: unknown }).items)
-  );
+/**
+ * Normalizes a body on the detection thread, which then keeps its events
+ * for detection, or on this thread while no detection thread runs.
+ * Throws REQUEST_INVALID_JSON for a body that is not JSON.
+ */
+async function summarize(
+  context: ServerContext,
+  body: string,
+  cluster: Cluster,
+): Promise<{ summary: BodySummary; pendingId?: number }> {
+  const max = context.config.maxEventBytes;
+  const remote = await context.worker.normalize(body, cluster.name, max);
+  const result = remote ?? summarizeBody(body, cluster.name, max);
+  if ('invalidJson' in result) {
+    throw new ApiError('REQUEST_INVALID_JSON', { reason: result.invalidJson });
+  }
+  return {
+    summary: result.summary,
+    pendingId: 'pendingId' in result ? result.pendingId : undefined,
+  };
 }
 
 /**
@@ -65,38 +79,32 @@ export async function registerK8sAuditRoute(
         const receivedMs = Date.now();
         const cluster = clusters.get(request) as Cluster;
         const body = String(request.body ?? '');
-        let value: unknown;
-        try {
-          value = JSON.parse(body);
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new ApiError('REQUEST_INVALID_JSON', { reason });
-        }
-
-        const out = normalizeAuditValue(value, {
-          format: 'k8s-audit',
-          defaultCluster: cluster.name,
-        });
+        const { summary, pendingId } = await summarize(context, body, cluster);
         const { metrics } = context;
+        const parsed = summary.timesMs.length;
         metrics.eventsReceived.inc(
           { source: SOURCE },
-          out.events.length + out.problems.length,
+          parsed + summary.problems.length,
         );
-        metrics.eventsParsed.inc({ source: SOURCE }, out.events.length);
-        metrics.addByReason(metrics.eventsDropped, countByCode(out.problems));
-        if (out.events.length === 0 && !isEventList(value)) {
-          const reason = out.problems[0]?.reason ?? 'no event found';
+        metrics.eventsParsed.inc({ source: SOURCE }, parsed);
+        metrics.addByReason(
+          metrics.eventsDropped,
+          countByCode(summary.problems),
+        );
+        if (parsed === 0 && !summary.eventList) {
+          if (pendingId !== undefined) context.worker.discard(pendingId);
+          const reason = summary.problems[0]?.reason ?? 'no event found';
           throw new ApiError('WEBHOOK_INVALID_BODY', { reason });
         }
 
-        let result: Awaited<ReturnType<typeof context.ingest.ingest>>;
+        let result: Awaited<ReturnType<typeof context.ingest.ingestBody>>;
         try {
-          result = await context.ingest.ingest(
+          result = await context.ingest.ingestBody(
             cluster,
-            SOURCE,
-            out.events,
+            summary,
             receivedMs,
             body,
+            pendingId,
           );
         } catch (error) {
           context.logger.error(
@@ -106,7 +114,7 @@ export async function registerK8sAuditRoute(
           throw new ApiError('STORE_UNAVAILABLE');
         }
 
-        const report = reportProblems(out.problems);
+        const report = reportProblems(summary.problems);
         if (report.invalid + result.tooLarge > 0) {
           const suppressed = limiter.take(cluster.name);
           if (suppressed !== undefined) {

@@ -41,7 +41,14 @@ async function main(): Promise<void> {
 
   port.on('message', (message: ToDetectionThread) => {
     if (message.type === 'queued') {
+      worker.discard(message.discarded);
       worker.handOff(message.rows);
+      return;
+    }
+    if (message.type === 'normalize') {
+      const { id, body, cluster, maxEventBytes } = message;
+      const result = worker.normalize(id, body, cluster, maxEventBytes);
+      send({ type: 'normalized', id, result });
       return;
     }
     if (message.type === 'intel') {

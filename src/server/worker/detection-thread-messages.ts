@@ -1,5 +1,6 @@
 import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
+import type { BodySummary } from '../ingest/body-summary.js';
 import type { MetricsDelta } from './detection-metrics.js';
 
 /** The settings with which the detection thread opens the store and rules. */
@@ -16,7 +17,14 @@ export interface DetectionThreadData {
 
 /** Messages from the main thread to the detection thread. */
 export type ToDetectionThread =
-  | { type: 'queued'; rows: QueueRow[] }
+  | { type: 'queued'; rows: QueueRow[]; discarded: number[] }
+  | {
+      type: 'normalize';
+      id: number;
+      body: string;
+      cluster: string;
+      maxEventBytes: number;
+    }
   | { type: 'intel'; intel: SerializedIntel }
   | { type: 'drain'; timeoutMs: number };
 
@@ -24,4 +32,8 @@ export type ToDetectionThread =
 export type FromDetectionThread =
   | { type: 'started' }
   | { type: 'metrics'; delta: MetricsDelta }
-  | { type: 'drained'; drained: boolean };
+  | { type: 'drained'; drained: boolean }
+  | { type: 'normalized'; id: number; result: NormalizedBody };
+
+/** The outcome of normalizing a webhook body on the detection thread. */
+export type NormalizedBody = { summary: BodySummary } | { invalidJson: string };

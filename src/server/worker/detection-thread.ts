@@ -2,13 +2,20 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
+import type { BodySummary } from '../ingest/body-summary.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { applyDelta } from './detection-metrics.js';
 import type {
   DetectionThreadData,
   FromDetectionThread,
+  NormalizedBody,
   ToDetectionThread,
 } from './detection-thread-messages.js';
+
+/** A body that the detection thread normalized and keeps as `pendingId`. */
+export type HeldBody =
+  | { summary: BodySummary; pendingId: number }
+  | { invalidJson: string };
 
 /** Wait before restarting a detection thread that died, in milliseconds. */
 const RESTART_DELAY_MS = 1000;
@@ -23,6 +30,11 @@ export class DetectionThread {
   private started = false;
   private stopping = false;
   private drained: ((drained: boolean) => void) | undefined;
+  private nextBodyId = 1;
+  private readonly normalizing = new Map<
+    number,
+    (held: HeldBody | undefined) => void
+  >();
 
   constructor(
     private readonly data: DetectionThreadData,
@@ -49,6 +61,8 @@ export class DetectionThread {
           resolve();
         } else if (message.type === 'metrics') {
           applyDelta(this.metrics, message.delta);
+        } else if (message.type === 'normalized') {
+          this.onNormalized(message.id, message.result);
         } else {
           this.drained?.(message.drained);
         }
@@ -62,11 +76,43 @@ export class DetectionThread {
   }
 
   /**
-   * Passes just committed queue rows to the thread, which then need not
-   * read them back, and ends its idle wait.
+   * Normalizes a webhook body on the detection thread, which keeps the
+   * events until the body is queued (`handOff`) or `discard`ed, so that
+   * each body is parsed once. Resolves undefined while no thread runs,
+   * or when it exits first: the caller then normalizes the body itself.
    */
-  handOff(rows: QueueRow[]): void {
-    this.post({ type: 'queued', rows });
+  normalize(
+    body: string,
+    cluster: string,
+    maxEventBytes: number,
+  ): Promise<HeldBody | undefined> {
+    if (!this.worker || !this.started) return Promise.resolve(undefined);
+    const id = this.nextBodyId++;
+    return new Promise((resolve) => {
+      this.normalizing.set(id, resolve);
+      this.post({ type: 'normalize', id, body, cluster, maxEventBytes });
+    });
+  }
+
+  /** Lets the thread drop the events of a body that will not be queued. */
+  discard(pendingId: number): void {
+    this.post({ type: 'queued', rows: [], discarded: [pendingId] });
+  }
+
+  /**
+   * Passes just committed queue rows to the thread, which then need not
+   * read them back, and ends its idle wait. `discarded` lists held bodies
+   * that queued nothing.
+   */
+  handOff(rows: QueueRow[], discarded: number[] = []): void {
+    this.post({ type: 'queued', rows, discarded });
+  }
+
+  private onNormalized(id: number, result: NormalizedBody): void {
+    const resolve = this.normalizing.get(id);
+    this.normalizing.delete(id);
+    if ('invalidJson' in result) resolve?.(result);
+    else resolve?.({ summary: result.summary, pendingId: id });
   }
 
   /**
@@ -102,6 +148,8 @@ export class DetectionThread {
     const wasStarted = this.started;
     this.started = false;
     this.worker = undefined;
+    for (const resolve of this.normalizing.values()) resolve(undefined);
+    this.normalizing.clear();
     if (this.stopping) return;
     this.logger.error({ code }, 'detection thread exited; restarting');
     this.drained?.(false);

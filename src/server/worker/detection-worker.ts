@@ -4,9 +4,10 @@ import type { CompiledRule } from '../../engine/compile-rule.js';
 import { Engine } from '../../engine/engine.js';
 import { type IntelLookup, NO_INTEL } from '../../engine/intel-lookup.js';
 import type { RulePack } from '../../engine/load-rules.js';
-import type { VigilEvent } from '../../sources/event.js';
+import type { K8sAuditEvent, VigilEvent } from '../../sources/event.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
+import { summarizeBody } from '../ingest/body-summary.js';
 import { eventKey } from '../ingest/prepare-events.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import { DetectedKeys } from './detected-keys.js';
@@ -16,6 +17,7 @@ import {
   type MetricsDelta,
 } from './detection-metrics.js';
 import { persistAlert, type TrackedAlert } from './persist-alerts.js';
+import type { NormalizedBody } from './detection-thread-messages.js';
 import { queuedEvents } from './queued-events.js';
 
 /** Settings of the detection worker. */
@@ -37,12 +39,18 @@ interface FreshEvents {
   row: QueueRow;
   events: VigilEvent[];
   keys: string[];
-  /** Whether the worker holds the keys, for rows queued before it started. */
+  /** Whether the worker keeps the keys in memory: for rows queued before it started. */
   remember: boolean;
 }
 
 /** Handed-off rows kept at most; past it rows are read from the queue. */
 const MAX_HANDED_OFF = 256;
+
+/**
+ * Normalized bodies held for the webhook at most. Each waits only for
+ * its commit, so this bounds memory if a discard message is lost.
+ */
+const MAX_HELD_BODIES = 256;
 
 /**
  * Wait for the copy of a just committed row, in milliseconds, before the
@@ -69,6 +77,8 @@ export class DetectionWorker {
   private readonly closed = new Set<string>();
   private readonly enrolled = new Map<string, number>();
   private readonly handedOff = new Map<number, QueueRow>();
+  /** Events of webhook bodies this thread normalized, by body id. */
+  private readonly heldBodies = new Map<number, K8sAuditEvent[]>();
   private readonly detectedKeys: DetectedKeys;
   private nextIntel: IntelLookup | undefined;
   private readonly logLimiter = new RepeatLimiter(60_000);
@@ -136,10 +146,47 @@ export class DetectionWorker {
    */
   handOff(rows: readonly QueueRow[]): void {
     for (const row of rows) {
-      if (this.handedOff.size >= MAX_HANDED_OFF) break;
-      this.handedOff.set(row.id, row);
+      const held = this.takeHeld(row);
+      if (this.handedOff.size >= MAX_HANDED_OFF) continue;
+      this.handedOff.set(row.id, held ? { ...row, events: held } : row);
     }
     this.wake();
+  }
+
+  /**
+   * Parses and normalizes a webhook body for the HTTP thread, and keeps
+   * its events as `id` until the row that queues them is handed off.
+   */
+  normalize(
+    id: number,
+    body: string,
+    cluster: string,
+    maxEventBytes: number,
+  ): NormalizedBody {
+    const result = summarizeBody(body, cluster, maxEventBytes);
+    if ('invalidJson' in result) return result;
+
+    this.heldBodies.set(id, result.events);
+    if (this.heldBodies.size > MAX_HELD_BODIES) {
+      const oldest = this.heldBodies.keys().next().value as number;
+      this.heldBodies.delete(oldest);
+    }
+    return { summary: result.summary };
+  }
+
+  /** Drops held bodies that queued nothing. */
+  discard(ids: readonly number[]): void {
+    for (const id of ids) this.heldBodies.delete(id);
+  }
+
+  /** Returns the held events of a row's body that the row queued. */
+  private takeHeld(row: QueueRow): K8sAuditEvent[] | undefined {
+    if (row.pendingId === undefined) return undefined;
+    const events = this.heldBodies.get(row.pendingId);
+    this.heldBodies.delete(row.pendingId);
+    if (!events || row.payload.format !== 'k8s-audit-body') return undefined;
+    const { skip } = row.payload;
+    return events.filter((_, index) => !skip.has(index));
   }
 
   /**
@@ -203,8 +250,8 @@ export class DetectionWorker {
    * Returns the oldest queued rows. The leading rows whose copies were
    * handed off are taken from memory. When the oldest row has no copy,
    * the worker waits a moment for it, because the webhook posts the copy
-   * just after its commit, and then reads the rows from the queue: rows
-   * of an earlier run, or past the hand-off bound, have no copy.
+   * just after its commit. Then it reads the rows from the queue, since
+   * rows of an earlier run, or past the hand-off bound, have no copy.
    */
   private async nextRows(): Promise<QueueRow[]> {
     let ids = await this.store.queue.nextIds(this.options.batchRows);
@@ -239,7 +286,11 @@ export class DetectionWorker {
   private async process(rows: QueueRow[]): Promise<void> {
     const fresh = this.dropRepeats(rows);
     const touched = new Map<string, Touched>();
-    for (const batch of fresh) this.detect(batch, touched);
+    for (const batch of fresh) {
+      this.detect(batch, touched);
+      // The HTTP thread waits for bodies that this thread normalizes.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     this.engine.expire(this.watermarkMs);
 
     for (let attempt = 1; ; attempt++) {
@@ -305,8 +356,8 @@ export class DetectionWorker {
    * keys, so checking before the transaction that records them is safe.
    *
    * Rows queued after the worker started were cleared of repeats by this
-   * process's webhook, which holds the keys of every batch it queued,
-   * so they are checked only against the keys the worker holds: those
+   * process's webhook, which keeps the keys of every batch it queued.
+   * They are checked only against the keys in the worker's cache: those
    * stored before it started and those of the rows queued before then.
    */
   private dropRepeats(rows: QueueRow[]): FreshEvents[] {

@@ -1,0 +1,113 @@
+import type { K8sAuditEvent } from '../../sources/event.js';
+import type { AuditProblem } from '../../sources/k8s-audit/audit-problem.js';
+import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
+import type { QueueCandidate } from '../../store/ingest-queue.js';
+import { eventKey, exceedsBytes } from './prepare-events.js';
+
+/**
+ * What the webhook needs of a normalized request body to respond and to
+ * queue it: for each event by position, its time and retry key, and the
+ * positions of events too large to keep. The events themselves may stay
+ * on the detection thread that normalized the body.
+ */
+export interface BodySummary {
+  timesMs: number[];
+  keys: string[];
+  /** Positions of events whose JSON exceeds the per-event limit. */
+  tooLarge: number[];
+  problems: AuditProblem[];
+  /** Whether the body is an `EventList`, which may hold no event. */
+  eventList: boolean;
+}
+
+/** A summarized body with its events, or the reason it is not JSON. */
+export type SummarizedBody =
+  | { summary: BodySummary; events: K8sAuditEvent[] }
+  | { invalidJson: string };
+
+/**
+ * Parses and normalizes a webhook body, attributing every event to
+ * `cluster` whatever the body names. Events are measured against
+ * `maxEventBytes` only when the body exceeds it, since no event is
+ * larger than its body.
+ */
+export function summarizeBody(
+  body: string,
+  cluster: string,
+  maxEventBytes: number,
+): SummarizedBody {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    return { invalidJson: error instanceof Error ? error.message : 'invalid' };
+  }
+
+  const out = normalizeAuditValue(value, {
+    format: 'k8s-audit',
+    defaultCluster: cluster,
+  });
+  const events = out.events as K8sAuditEvent[];
+  const measure =
+    body.length * 3 > maxEventBytes &&
+    Buffer.byteLength(body, 'utf8') > maxEventBytes;
+  const summary: BodySummary = {
+    timesMs: [],
+    keys: [],
+    tooLarge: [],
+    problems: out.problems,
+    eventList: isEventList(value),
+  };
+  for (const [index, event] of events.entries()) {
+    event.cluster = cluster;
+    summary.timesMs.push(event.timeMs);
+    summary.keys.push(eventKey(event));
+    if (measure && exceedsBytes(JSON.stringify(event), maxEventBytes)) {
+      summary.tooLarge.push(index);
+    }
+  }
+  return { summary, events };
+}
+
+/** Candidates of a summarized body and the events counted out. */
+export interface PreparedBody {
+  candidates: QueueCandidate[];
+  /** Events from before the cluster's enrolment time. */
+  beforeEnrolment: number;
+  /** Events whose JSON exceeds the per-event limit. */
+  tooLarge: number;
+}
+
+/**
+ * Picks the events of a summarized body to queue, leaving out and
+ * counting those before the enrolment time and those too large.
+ */
+export function prepareBody(
+  summary: BodySummary,
+  enrolledMs: number,
+): PreparedBody {
+  const prepared: PreparedBody = {
+    candidates: [],
+    beforeEnrolment: 0,
+    tooLarge: 0,
+  };
+  const tooLarge = new Set(summary.tooLarge);
+  for (const [index, timeMs] of summary.timesMs.entries()) {
+    if (timeMs < enrolledMs) {
+      prepared.beforeEnrolment++;
+    } else if (tooLarge.has(index)) {
+      prepared.tooLarge++;
+    } else {
+      prepared.candidates.push({ index, key: summary.keys[index] as string });
+    }
+  }
+  return prepared;
+}
+
+function isEventList(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { items?: unknown }).items)
+  );
+}
