@@ -200,19 +200,18 @@ describe('vigil clusters', () => {
 describe('vigil clusters without a store', () => {
   const parent = mkdtempSync(join(tmpdir(), 'vigil-no-store-'));
 
-  it.each([
-    ['list'],
-    ['revoke', 'prod'],
-    ['remove', 'prod'],
-  ])('%s on a missing data dir creates nothing', (...args) => {
-    const dataDir = join(parent, 'TYPO');
-    const result = clusters([...args, '--data-dir', dataDir]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      `vigil clusters: no Vigil data in ${dataDir} (run \`vigil serve\` or \`vigil clusters add\` first`,
-    );
-    expect(existsSync(dataDir)).toBe(false);
-  });
+  it.each([['list'], ['revoke', 'prod'], ['remove', 'prod']])(
+    '%s on a missing data dir creates nothing',
+    (...args) => {
+      const dataDir = join(parent, 'TYPO');
+      const result = clusters([...args, '--data-dir', dataDir]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        `vigil clusters: no Vigil data in ${dataDir} (run \`vigil serve\` or \`vigil clusters add\` first`,
+      );
+      expect(existsSync(dataDir)).toBe(false);
+    },
+  );
 
   it('list on a data dir without a database', () => {
     const dataDir = join(parent, 'empty');
