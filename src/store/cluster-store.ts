@@ -103,6 +103,7 @@ export class ClusterStore {
         .deleteFrom('ingest_seen_batches')
         .where('cluster', '=', name)
         .execute();
+      await tx.deleteFrom('agents').where('cluster', '=', name).execute();
       return result.numDeletedRows > 0n;
     });
   }

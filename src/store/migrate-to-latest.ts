@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import { seenKeyBatches } from './migrations/0002-seen-key-batches.js';
+import { agentsTable } from './migrations/0003-agents.js';
 import type { VigilDatabase } from './schema.js';
 import type { StoreDialect } from './store-dialect.js';
 
@@ -9,6 +10,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial-schema': initialSchema(dialect),
     '0002-seen-key-batches': seenKeyBatches(dialect),
+    '0003-agents': agentsTable(),
   };
 }
 

@@ -13,6 +13,7 @@ export interface VigilDatabase {
   alerts: AlertTable;
   alert_status_changes: AlertStatusChangeTable;
   source_activity: SourceActivityTable;
+  agents: AgentTable;
 }
 
 /** An enrolled cluster and the SHA-256 hash of its ingest token. */
@@ -109,4 +110,13 @@ export interface SourceActivityTable {
   first_seen_ms: number;
   last_seen_ms: number;
   events: number;
+}
+
+/** A node agent's last report; heartbeat and inventory are JSON. */
+export interface AgentTable {
+  cluster: string;
+  node: string;
+  last_seen_ms: number;
+  heartbeat: string | null;
+  inventory: string | null;
 }

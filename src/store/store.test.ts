@@ -6,6 +6,7 @@ import {
 } from '../../test/support/store-backends.js';
 import type { Alert } from '../alerts/alert.js';
 import { decodeCursor } from './alert-filter.js';
+import { AgentStore } from './agent-store.js';
 import { alertToRow } from './alert-row.js';
 import { Store } from './store.js';
 
@@ -114,6 +115,41 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     ).toEqual([[{ key: 'a' }, { key: 'b' }], [{ key: 'c' }]]);
     await store.queue.remove(rows.map((row) => row.id));
     expect(await store.queue.depth()).toBe(0);
+  });
+
+  it('agents keep their latest reports', async () => {
+    await store.agents.record('prod', 'node-a', { heartbeat: { n: 1 } }, 1000);
+    await store.agents.record(
+      'prod',
+      'node-a',
+      { inventory: { k: 'v' } },
+      2000,
+    );
+    await store.agents.record('prod', 'node-a', { heartbeat: { n: 2 } }, 3000);
+    await store.agents.record('dev', 'node-b', {}, 4000);
+    expect(await store.agents.list('prod')).toEqual([
+      {
+        cluster: 'prod',
+        node: 'node-a',
+        lastSeenMs: 3000,
+        heartbeat: { n: 2 },
+        inventory: { k: 'v' },
+      },
+    ]);
+    expect((await store.agents.list()).map((agent) => agent.node)).toEqual([
+      'node-b',
+      'node-a',
+    ]);
+  });
+
+  it('agents past the bound replace the oldest', async () => {
+    const bounded = new AgentStore(store.db, 2);
+    await bounded.record('bounded', 'n1', {}, 1000);
+    await bounded.record('bounded', 'n2', {}, 2000);
+    await bounded.record('bounded', 'n1', {}, 3000);
+    await bounded.record('bounded', 'n3', {}, 4000);
+    const nodes = (await bounded.list('bounded')).map((agent) => agent.node);
+    expect(nodes).toEqual(['n1', 'n3']);
   });
 
   it('queue records and forgets seen keys', async () => {

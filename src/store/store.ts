@@ -7,6 +7,7 @@ import {
   sql,
 } from 'kysely';
 import { AdminTokenStore } from './admin-token-store.js';
+import { AgentStore } from './agent-store.js';
 import { AlertStore } from './alert-store.js';
 import { ClusterStore } from './cluster-store.js';
 import { IngestQueue } from './ingest-queue.js';
@@ -25,6 +26,7 @@ export class StoreTables {
   readonly queue: IngestQueue;
   readonly alerts: AlertStore;
   readonly sources: SourceActivityStore;
+  readonly agents: AgentStore;
 
   constructor(
     readonly db: Kysely<VigilDatabase>,
@@ -35,6 +37,7 @@ export class StoreTables {
     this.queue = new IngestQueue(db, sqlite);
     this.alerts = new AlertStore(db);
     this.sources = new SourceActivityStore(db);
+    this.agents = new AgentStore(db);
   }
 }
 

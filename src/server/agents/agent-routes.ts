@@ -13,7 +13,6 @@ import {
   heartbeatSchema,
   inventorySchema,
 } from './agent-alert-schema.js';
-import { AgentRegistry } from './agent-registry.js';
 import { agentRulePackDocument } from './agent-rule-pack.js';
 
 const clusters = new WeakMap<FastifyRequest, Cluster>();
@@ -30,7 +29,6 @@ export async function registerAgentRoutes(
   app: FastifyInstance,
   context: ServerContext,
 ): Promise<void> {
-  const registry = new AgentRegistry();
   const pack = agentRulePackDocument(
     context.config.rulesDir ?? defaultRulePackDir(),
   );
@@ -82,8 +80,8 @@ export async function registerAgentRoutes(
           batch.alerts.length,
           nowMs,
         );
+        await tx.agents.record(cluster.name, batch.node, {}, nowMs);
       });
-      registry.update(cluster.name, batch.node, {}, nowMs);
       reply.code(200);
       return { stored, received: batch.alerts.length };
     });
@@ -93,17 +91,25 @@ export async function registerAgentRoutes(
       const heartbeat = parseRequest(heartbeatSchema, request.body, 'body');
       const nowMs = Date.now();
       // An agent that raises nothing still keeps its source connected.
-      await context.store.health.track(() =>
-        context.store.sources.record(cluster.name, 'agent', 0, nowMs),
-      );
-      registry.update(cluster.name, heartbeat.node, { heartbeat }, nowMs);
+      await context.store.transaction(async (tx) => {
+        await tx.sources.record(cluster.name, 'agent', 0, nowMs);
+        await tx.agents.record(
+          cluster.name,
+          heartbeat.node,
+          { heartbeat },
+          nowMs,
+        );
+      });
       return { ok: true };
     });
 
     scope.post(AGENT_PATHS.inventory, async (request) => {
       const cluster = clusters.get(request) as Cluster;
       const inventory = parseRequest(inventorySchema, request.body, 'body');
-      registry.update(cluster.name, inventory.node, { inventory }, Date.now());
+      const nowMs = Date.now();
+      await context.store.transaction((tx) =>
+        tx.agents.record(cluster.name, inventory.node, { inventory }, nowMs),
+      );
       return { ok: true };
     });
 
@@ -119,7 +125,9 @@ export async function registerAgentRoutes(
     await authenticateAdmin(context.store, request);
     const { cluster } = request.query as { cluster?: string };
     return {
-      items: registry.list(typeof cluster === 'string' ? cluster : undefined),
+      items: await context.store.agents.list(
+        typeof cluster === 'string' ? cluster : undefined,
+      ),
     };
   });
 }

@@ -36,9 +36,9 @@ describe.each(DIALECTS)('seen key batches migration on %s', (dialect) => {
         ('prod', 'a', 1000), ('prod', 'b', 1000), ('prod', 'c', 2000),
         ('dev', 'a', 1000)`.execute(db);
 
-    expect(await migrateToLatest(db, dialect)).toEqual([
+    expect(await migrateToLatest(db, dialect)).toContain(
       '0002-seen-key-batches',
-    ]);
+    );
     const rows = await db
       .selectFrom('ingest_seen_batches')
       .select(['cluster', 'seen_ms', 'keys'])
