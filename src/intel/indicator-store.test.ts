@@ -105,6 +105,98 @@ describe('IndicatorStore addresses', () => {
     expect(store.categoriesOf('198.51.100.200x')).toEqual([]);
     expect(store.categoriesOf(':')).toEqual([]);
   });
+
+  it('ignores malformed spellings of listed addresses', () => {
+    for (const text of [
+      '198.51.100.200 ',
+      ' 198.51.100.200',
+      '198.51.100',
+      '198.051.100.200',
+      '0198.51.100.200',
+      '198.51.100.200.',
+      '455.51.100.200',
+      '::ffff:198.51.100.200%eth0',
+      '2001:db8::1%eth0',
+      '[2001:db8::1]',
+    ]) {
+      expect(store.categoriesOf(text), text).toEqual([]);
+    }
+  });
+
+  it('looks up IPv4-compatible IPv6 as IPv6', () => {
+    // Only ::ffff:0:0/96 carries IPv4, so ::198.51.100.200 is ::c633:64c8.
+    expect(store.categoriesOf('::198.51.100.200')).toEqual([]);
+    expect(store.categoriesOf('2001:db8::198.51.100.200')).toEqual(['test']);
+  });
+});
+
+describe('IndicatorStore prefix lengths', () => {
+  const store = storeOf(
+    ['10.0.0.0/8', 'malicious'],
+    ['10.1.0.0/16', 'scanner'],
+    ['10.1.2.0/24', 'tor-exit'],
+    ['10.1.2.3/32', 'test'],
+    ['10.1.3.0/24', 'mining-pool'],
+    ['2001:db8::/32', 'malicious'],
+    ['2001:db8::/48', 'scanner'],
+    ['2001:db8::1/128', 'test'],
+    ['2001:db8:0:1::/64', 'mining-pool'],
+    ['::ffff:192.0.2.0/120', 'scanner'],
+  );
+
+  it('returns every nested range of an address', () => {
+    // Categories come in INTEL_CATEGORIES order.
+    expect(store.categoriesOf('10.1.2.3')).toEqual([
+      'malicious',
+      'tor-exit',
+      'scanner',
+      'test',
+    ]);
+    expect(store.categoriesOf('10.1.2.4')).toEqual([
+      'malicious',
+      'tor-exit',
+      'scanner',
+    ]);
+    expect(store.categoriesOf('10.1.4.0')).toEqual(['malicious', 'scanner']);
+    expect(store.categoriesOf('10.2.0.0')).toEqual(['malicious']);
+    expect(store.categoriesOf('11.0.0.0')).toEqual([]);
+  });
+
+  it('tells adjacent ranges of other categories apart', () => {
+    expect(store.categoriesOf('10.1.2.255')).toContain('tor-exit');
+    expect(store.categoriesOf('10.1.2.255')).not.toContain('mining-pool');
+    expect(store.categoriesOf('10.1.3.0')).toContain('mining-pool');
+    expect(store.categoriesOf('10.1.3.0')).not.toContain('tor-exit');
+  });
+
+  it('returns every nested IPv6 range of an address', () => {
+    expect(store.categoriesOf('2001:db8::1')).toEqual([
+      'malicious',
+      'scanner',
+      'test',
+    ]);
+    expect(store.categoriesOf('2001:db8::2')).toEqual(['malicious', 'scanner']);
+    expect(store.categoriesOf('2001:db8:0:1:ffff::')).toEqual([
+      'malicious',
+      'mining-pool',
+      'scanner',
+    ]);
+    expect(store.categoriesOf('2001:db8:1::')).toEqual(['malicious']);
+  });
+
+  it('looks up a mapped IPv6 range as IPv4', () => {
+    expect(store.categoriesOf('192.0.2.77')).toEqual(['scanner']);
+    expect(store.categoriesOf('::ffff:192.0.2.77')).toEqual(['scanner']);
+    expect(store.categoriesOf('::FFFF:C000:024D')).toEqual(['scanner']);
+    expect(store.categoriesOf('192.0.3.0')).toEqual([]);
+  });
+
+  it('reads mapped ::/96 as IPv4 /0', () => {
+    const all = storeOf(['::ffff:0.0.0.0/96', 'test']);
+    expect(all.categoriesOf('0.0.0.0')).toEqual(['test']);
+    expect(all.categoriesOf('255.255.255.255')).toEqual(['test']);
+    expect(all.categoriesOf('::1')).toEqual([]);
+  });
 });
 
 describe('IndicatorStore random ranges', () => {
@@ -132,6 +224,37 @@ describe('IndicatorStore random ranges', () => {
         lists[c].check(address),
       );
       expect(store.categoriesOf(address)).toEqual(expected);
+    }
+  });
+});
+
+describe('IndicatorStore random IPv6 ranges', () => {
+  it('agrees with node:net BlockList', () => {
+    // A fixed linear congruential sequence keeps the case reproducible.
+    let seed = 54321;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    const hex = () => (next() & 0xffff).toString(16);
+    const builder = new IndicatorStoreBuilder();
+    const lists = { malicious: new BlockList(), scanner: new BlockList() };
+    for (let i = 0; i < 2000; i++) {
+      const category = i % 3 === 0 ? 'scanner' : 'malicious';
+      // Ranges of /40 to /128 at addresses in 2001:db8::/46 overlap
+      // often, and many share their first 48 bits.
+      const address = `2001:db8:${(next() & 0x3).toString(16)}:${hex()}::${hex()}`;
+      const prefix = 40 + (next() % 89);
+      builder.add(testIndicator(`${address}/${prefix}`, category));
+      lists[category].addSubnet(address, prefix, 'ipv6');
+    }
+    const store = builder.build();
+    for (let i = 0; i < 5000; i++) {
+      const address = `2001:db8:${(next() & 0x7).toString(16)}:${hex()}::${hex()}`;
+      const expected = (['malicious', 'scanner'] as const).filter((c) =>
+        lists[c].check(address, 'ipv6'),
+      );
+      expect(store.categoriesOf(address), address).toEqual(expected);
     }
   });
 });

@@ -1,4 +1,6 @@
 import type { LabelTable } from '../label-table.js';
+import { IPv4Index } from './ipv4-index.js';
+import { IPv6Index } from './ipv6-index.js';
 
 /** One listed range: words as in AddressRange, and its label id. */
 export interface LabelledRange {
@@ -6,9 +8,6 @@ export interface LabelledRange {
   end: readonly number[];
   label: number;
 }
-
-/** Buckets of the address space by its top 16 bits. */
-const BUCKETS = 65536;
 
 function compareAt(
   a: Uint32Array,
@@ -50,23 +49,13 @@ function decrement(words: Uint32Array, at: number, count: number): void {
 /**
  * Sorted, disjoint address intervals of one family, each with the set of
  * labels of every listed range that covers it. Overlapping and adjacent
- * ranges are cut into intervals when built, so a lookup is one binary
- * search over plain Uint32Arrays and returns the precomputed set id.
- * IPv4 uses one word per address and IPv6 four.
+ * ranges are cut into intervals when built, so a lookup is one search of
+ * an index built over plain Uint32Arrays and returns the precomputed set
+ * id. IPv4 uses one word per address and IPv6 four.
  */
 export class AddressIntervals {
-  /**
-   * For each value of an address's top 16 bits, how many intervals start
-   * below it: a lookup binary-searches only the intervals of its bucket,
-   * in a 256 KiB table that stays in cache, instead of the whole array.
-   */
-  private readonly buckets: Uint32Array;
-  /**
-   * Start, end and set of each interval side by side, so that a lookup's
-   * last steps read one cache line instead of one in each array.
-   */
-  private readonly packed: Uint32Array;
-  private readonly stride: number;
+  private readonly ipv4Index: IPv4Index | undefined;
+  private readonly ipv6Index: IPv6Index | undefined;
 
   constructor(
     readonly words: 1 | 4,
@@ -74,25 +63,8 @@ export class AddressIntervals {
     readonly ends: Uint32Array,
     readonly sets: Uint32Array,
   ) {
-    this.buckets = new Uint32Array(BUCKETS + 1);
-    let next = 0;
-    for (let b = 0; b <= BUCKETS; b++) {
-      while (
-        next < sets.length &&
-        (starts[next * words] as number) >>> 16 < b
-      ) {
-        next++;
-      }
-      this.buckets[b] = next;
-    }
-    this.stride = words * 2 + 1;
-    this.packed = new Uint32Array(sets.length * this.stride);
-    for (let i = 0; i < sets.length; i++) {
-      const at = i * this.stride;
-      this.packed.set(starts.subarray(i * words, (i + 1) * words), at);
-      this.packed.set(ends.subarray(i * words, (i + 1) * words), at + words);
-      this.packed[at + words * 2] = sets[i] as number;
-    }
+    if (words === 1) this.ipv4Index = IPv4Index.build(starts, ends, sets);
+    else this.ipv6Index = new IPv6Index(starts, ends, sets);
   }
 
   get size(): number {
@@ -139,39 +111,14 @@ export class AddressIntervals {
     return sweep(words, points, labels, deltas, order, table);
   }
 
-  /** Find the label set id of an IPv4 address, 0 when none covers it. */
+  /** Find the label set id of an IPv4 address (IPv4 intervals only). */
   lookup4(address: number): number {
-    const packed = this.packed;
-    const bucket = address >>> 16;
-    // The interval that covers the address starts in its bucket or is
-    // the last one that starts before the bucket.
-    let low = Math.max(0, (this.buckets[bucket] as number) - 1);
-    let high = (this.buckets[bucket + 1] as number) - 1;
-    // Find the last interval that starts at or before the address.
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      if ((packed[mid * 3] as number) <= address) low = mid + 1;
-      else high = mid - 1;
-    }
-    if (high < 0 || (packed[high * 3 + 1] as number) < address) return 0;
-    return packed[high * 3 + 2] as number;
+    return (this.ipv4Index as IPv4Index).lookup(address);
   }
 
-  /** Find the label set id of an IPv6 address given as four words. */
+  /** Find the label set id of an IPv6 address as four words (IPv6 only). */
   lookup6(address: Uint32Array): number {
-    const packed = this.packed;
-    const bucket = (address[0] as number) >>> 16;
-    let low = Math.max(0, (this.buckets[bucket] as number) - 1);
-    let high = (this.buckets[bucket + 1] as number) - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      if (compareAt(packed, mid * 9, address, 0, 4) <= 0) low = mid + 1;
-      else high = mid - 1;
-    }
-    if (high < 0 || compareAt(packed, high * 9 + 4, address, 0, 4) < 0) {
-      return 0;
-    }
-    return packed[high * 9 + 8] as number;
+    return (this.ipv6Index as IPv6Index).lookup(address);
   }
 }
 
