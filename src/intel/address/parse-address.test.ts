@@ -27,8 +27,24 @@ describe('parseIPv4', () => {
     '1.2.3.4 ',
     '1.2.3.-4',
     '1.2.3.4/24',
+    ' 1.2.3.4',
+    '.1.2.3.4',
+    '1.2.3.4.',
+    '1.2.3.04',
+    '1.2.3.00',
+    '1.2.3.256',
+    '1234.1.1.1',
+    '1.2.3.4\n',
+    '1.2.3.4%eth0',
+    '1.2.3.0x4',
+    '\u0661.2.3.4',
   ])('rejects %j', (text) => {
     expect(parseIPv4(text)).toBe(-1);
+  });
+
+  it('reads an address inside longer text', () => {
+    expect(parseIPv4('[192.0.2.1]', 1, 10)).toBe(0xc0000201);
+    expect(parseIPv4('[192.0.2.1]', 1, 11)).toBe(-1);
   });
 
   it('formats what it reads', () => {
@@ -48,6 +64,13 @@ describe('parseIPv6', () => {
       'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
       [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
     ],
+    ['::1.2.3.4', [0, 0, 0, 0x01020304]],
+    ['64:ff9b::192.0.2.1', [0x0064ff9b, 0, 0, 0xc0000201]],
+    ['1:2:3:4:5:6:1.2.3.4', [0x10002, 0x30004, 0x50006, 0x01020304]],
+    ['0000:0000::0001', [0, 0, 0, 1]],
+    ['1:2:3:4:5:6:7::', [0x10002, 0x30004, 0x50006, 0x70000]],
+    ['::2:3:4:5:6:7:8', [2, 0x30004, 0x50006, 0x70008]],
+    ['ABCD:EF01::', [0xabcdef01, 0, 0, 0]],
   ])('reads %s', (text, words) => {
     expect(v6(text)).toEqual(words);
   });
@@ -65,8 +88,48 @@ describe('parseIPv6', () => {
     'g::1',
     '::ffff:1.2.3',
     '1:2:3:4:5:6:7:1.2.3.4',
+    'fe80::1%25eth0',
+    '::1%1',
+    '1::2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7:8:',
+    ':1::',
+    '1:::2',
+    '00000::',
+    '::1.2.3.4:5',
+    '1.2.3.4::',
+    '::ffff:01.2.3.4',
+    '::ffff:1.2.3.256',
+    '::ffff:1.2.3.4.5',
+    ' ::1',
+    '::1 ',
+    '[::1]',
+    '::1/128',
   ])('rejects %j', (text) => {
     expect(v6(text)).toBeUndefined();
+  });
+
+  it('reads what formatIPv6 and full forms write', () => {
+    // A fixed linear congruential sequence keeps the case reproducible.
+    let seed = 3;
+    const next = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed;
+    };
+    const wrong: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      // Zero words now and then give `::` runs in every position.
+      const words = [0, 1, 2, 3].map(() => (next() % 3 === 0 ? 0 : next()));
+      const groups = words.flatMap((w) => [w >>> 16, w & 0xffff]);
+      const full = groups.map((g) => g.toString(16).padStart(4, '0'));
+      for (const text of [
+        formatIPv6(words),
+        full.join(':'),
+        full.join(':').toUpperCase(),
+      ]) {
+        if (v6(text)?.join() !== words.join()) wrong.push(text);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it.each([
