@@ -28,6 +28,11 @@ export const agentConfigSchema = z.strictObject({
   auditLog: z.string().min(1).default('/var/log/audit/audit.log'),
   /** Read the audit log from its start instead of its end. */
   auditFromStart: z.boolean().default(false),
+  /**
+   * Milliseconds between reads of the audit log while records arrive. An
+   * idle log is watched for changes and not polled.
+   */
+  auditPollMs: z.number().int().min(10).max(5000).default(250),
   audit: z.boolean().default(true),
   /** Docker Engine API socket (Docker, or Podman's service). */
   runtimeSocket: z.string().min(1).default('/var/run/docker.sock'),

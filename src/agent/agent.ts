@@ -170,7 +170,7 @@ export class Agent {
         (line, number) => this.audit.pushLine(line, number),
         {
           fromStart: this.config.auditFromStart,
-          pollMs: 100,
+          pollMs: this.config.auditPollMs,
         },
       );
       await this.follower.start();

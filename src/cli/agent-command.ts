@@ -25,6 +25,7 @@ function configFrom(
     rules: options.rules,
     auditLog: options.auditLog,
     auditFromStart: options.auditFromStart === true,
+    auditPollMs: integer(options.auditPollInterval as string | undefined),
     audit: options.audit !== false,
     runtimeSocket: options.runtimeSocket,
     procRoot: options.procRoot,
@@ -111,6 +112,10 @@ export function agentCommand(): Command {
     .option(
       '--audit-from-start',
       'read the audit log from its start, not its end',
+    )
+    .option(
+      '--audit-poll-interval <ms>',
+      'milliseconds between audit log reads while records arrive (default 250)',
     )
     .option(
       '--no-audit',

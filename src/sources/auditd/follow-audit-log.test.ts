@@ -7,7 +7,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLogFollower } from './follow-audit-log.js';
 
 let follower: AuditLogFollower | undefined;
@@ -16,6 +16,31 @@ afterEach(async () => {
   await follower?.stop();
   follower = undefined;
 });
+
+/** Waits for timers and file notifications to run. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A follower that reads every 20 ms while lines arrive and, once idle,
+ * only on a change notification (or every `idlePollMs`).
+ */
+async function startTimed(watch: boolean, idlePollMs = 3_600_000) {
+  const path = join(mkdtempSync(join(tmpdir(), 'vigil-follow-')), 'audit.log');
+  writeFileSync(path, '');
+  const lines: string[] = [];
+  const timed = new AuditLogFollower(path, (line) => lines.push(line), {
+    pollMs: 20,
+    idlePollMs,
+    watch,
+  });
+  follower = timed;
+  await timed.start();
+  // The first read finds nothing, after which the file is idle.
+  await vi.waitFor(() => expect(timed.stats.polls).toBeGreaterThan(0));
+  return { path, lines, follower: timed };
+}
 
 function setup(initial: string) {
   const path = join(mkdtempSync(join(tmpdir(), 'vigil-follow-')), 'audit.log');
@@ -84,5 +109,52 @@ describe('AuditLogFollower', () => {
     writeFileSync(path, 'late\n');
     await follower.poll();
     expect(lines).toEqual(['late']);
+  });
+
+  it('does not poll an idle watched file', async () => {
+    const { follower } = await startTimed(true);
+    const polls = follower.stats.polls;
+    await sleep(300);
+    expect(follower.stats.polls).toBe(polls);
+  });
+
+  it('reads an idle file when it changes', async () => {
+    const { path, lines, follower } = await startTimed(true);
+    await sleep(50);
+    appendFileSync(path, 'woken\n');
+    await vi.waitFor(() => expect(lines).toEqual(['woken']));
+    expect(follower.stats.wakeups).toBe(1);
+  });
+
+  it('follows a rotation of an idle file', async () => {
+    const { path, lines, follower } = await startTimed(true);
+    await sleep(50);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, 'rotated\n');
+    await vi.waitFor(() => expect(lines).toEqual(['rotated']));
+    expect(follower.stats.rotations).toBe(1);
+    appendFileSync(path, 'after\n');
+    await vi.waitFor(() => expect(lines).toEqual(['rotated', 'after']));
+  });
+
+  it('reads an unnoticed change at the idle poll', async () => {
+    const { path, lines, follower } = await startTimed(true, 100);
+    await sleep(50);
+    // Closing the watch leaves the follower as a missed notification
+    // would: idle, with only the idle poll to notice the change.
+    (follower as unknown as { unwatch(): void }).unwatch();
+    appendFileSync(path, 'late\n');
+    await vi.waitFor(() => expect(lines).toEqual(['late']));
+    expect(follower.stats.wakeups).toBe(0);
+  });
+
+  it('polls an idle file when watching is off', async () => {
+    const { path, lines, follower } = await startTimed(false);
+    const polls = follower.stats.polls;
+    await sleep(300);
+    expect(follower.stats.polls).toBeGreaterThan(polls + 3);
+    appendFileSync(path, 'polled\n');
+    await vi.waitFor(() => expect(lines).toEqual(['polled']));
+    expect(follower.stats.wakeups).toBe(0);
   });
 });

@@ -1,4 +1,12 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  type FSWatcher,
+  fstatSync,
+  openSync,
+  readSync,
+  statSync,
+  watch,
+} from 'node:fs';
 import { MAX_AUDIT_LINE_BYTES } from './parse-audit-line.js';
 
 const NEWLINE = 0x0a;
@@ -12,16 +20,34 @@ export interface FollowStats {
   truncations: number;
   /** Lines longer than the limit, dropped. */
   oversizedLines: number;
+  /** Reads of the file, by timer or by notification. */
+  polls: number;
+  /** Times an idle, watched file was woken by a change notification. */
+  wakeups: number;
 }
 
 export interface FollowOptions {
   /** Start at the end of the current file (default) or at its start. */
   fromStart?: boolean;
-  /** Milliseconds between checks for new data and rotation. */
+  /** Milliseconds between reads while lines keep arriving. */
   pollMs?: number;
+  /**
+   * Milliseconds between reads of an idle file that is watched for
+   * changes. The reads catch a notification that was missed.
+   */
+  idlePollMs?: number;
+  /**
+   * Watch an idle file for changes (inotify on Linux) rather than poll it
+   * every `pollMs`. True by default. The follower falls back to polling
+   * when the watch cannot be set up.
+   */
+  watch?: boolean;
   /** Bytes read per call; a poll reads until the end of the file. */
   chunkBytes?: number;
 }
+
+/** Milliseconds between reads of a watched idle file, by default. */
+export const DEFAULT_IDLE_POLL_MS = 5000;
 
 /**
  * Follows a log file the way `tail -F` does: reads lines as they are
@@ -30,9 +56,14 @@ export interface FollowOptions {
  * restarts at offset 0). A missing file is waited for. Lines are passed
  * to `onLine` with their line number in the current file.
  *
- * The file is read with synchronous calls: auditd has just written what a
- * poll reads, so it comes from the page cache, and a thread-pool round
- * trip per call cost more than the reads themselves.
+ * While lines arrive, the file is read every `pollMs`, so that a busy
+ * log costs one read per interval and not one wake-up per write. Once a
+ * read finds nothing new, the follower watches the file and sleeps. The
+ * first change notification schedules the next read `pollMs` later, so
+ * that the records written meanwhile are read in one batch. The file is
+ * read with synchronous calls: auditd has just written what a poll
+ * reads, so it comes from the page cache, and a thread-pool round trip
+ * per call cost more than the reads themselves.
  */
 export class AuditLogFollower {
   readonly stats: FollowStats = {
@@ -41,6 +72,8 @@ export class AuditLogFollower {
     rotations: 0,
     truncations: 0,
     oversizedLines: 0,
+    polls: 0,
+    wakeups: 0,
   };
   private fd: number | undefined;
   private inode = -1;
@@ -50,8 +83,12 @@ export class AuditLogFollower {
   private pending: Buffer = EMPTY;
   private dropping = false;
   private timer: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private watchFailed = false;
   private stopped = false;
   private readonly buffer: Buffer;
+  private readonly pollMs: number;
+  private readonly idlePollMs: number;
 
   constructor(
     readonly path: string,
@@ -59,66 +96,124 @@ export class AuditLogFollower {
     private readonly options: FollowOptions = {},
   ) {
     this.buffer = Buffer.alloc(options.chunkBytes ?? 256 * 1024);
+    this.pollMs = options.pollMs ?? 200;
+    this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
+    this.watchFailed = options.watch === false;
   }
 
-  /** Opens the file and starts polling. */
+  /** Opens the file and starts following it. */
   async start(): Promise<void> {
     this.reopen(this.options.fromStart ? 'start' : 'end');
-    this.schedule();
+    this.schedule(this.pollMs);
   }
 
-  /** Stops polling after reading what is already in the file. */
+  /** Stops following after reading what is already in the file. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.unwatch();
     await this.poll();
     this.close();
   }
 
   /** Reads everything appended since the last poll. */
   async poll(): Promise<void> {
-    this.pollNow();
+    this.pollNow(true);
   }
 
-  private pollNow(): void {
+  /**
+   * Reads what is new and returns true when anything was read or the
+   * file was truncated or replaced. A timer's read that found lines skips
+   * the truncation and rotation checks, because after either one the
+   * next read finds nothing and makes them.
+   */
+  private pollNow(thorough: boolean): boolean {
+    this.stats.polls++;
     if (this.fd === undefined) this.reopen('start');
-    if (this.fd === undefined) return;
-    const size = fstatSync(this.fd).size;
-    if (size < this.position) {
+    if (this.fd === undefined) return false;
+    const appended = this.readToEnd() > 0;
+    if (appended && !thorough) return true;
+
+    if (fstatSync(this.fd).size < this.position) {
       this.stats.truncations++;
       this.position = 0;
       this.lineNumber = 0;
       this.pending = EMPTY;
+      this.readToEnd();
+      return true;
     }
-    this.readToEnd();
-
     const current = statSync(this.path, { throwIfNoEntry: false });
-    if (current && current.ino !== this.inode) {
-      // Renamed away: what the old file still gets is read above, then
-      // the new file is read from its start.
-      this.stats.rotations++;
-      this.readToEnd();
-      this.flushPending();
-      this.close();
-      this.reopen('start');
-      this.readToEnd();
-    }
+    if (!current || current.ino === this.inode) return appended;
+    // The file was renamed away. What the old file still got is read
+    // above, then the new file is read from its start.
+    this.stats.rotations++;
+    this.readToEnd();
+    this.flushPending();
+    this.close();
+    this.reopen('start');
+    this.readToEnd();
+    return true;
   }
 
-  private schedule(): void {
+  private tick(): void {
+    this.timer = undefined;
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      try {
-        this.pollNow();
-      } catch {
-        // A failed read is retried at the next poll.
-      }
-      this.schedule();
-    }, this.options.pollMs ?? 200);
+    let changed = false;
+    try {
+      changed = this.pollNow(false);
+    } catch {
+      // A failed read is retried at the next poll.
+    }
+    const idle = !changed && this.watchIdle();
+    this.schedule(idle ? this.idlePollMs : this.pollMs);
+  }
+
+  /**
+   * Watches the open file until it changes. Returns false when it cannot
+   * be watched, so that the caller keeps polling.
+   */
+  private watchIdle(): boolean {
+    if (this.watchFailed || this.fd === undefined) return false;
+    if (this.watcher) return true;
+    try {
+      this.watcher = watch(this.path, { persistent: false }, () => this.wake());
+    } catch {
+      this.watchFailed = true;
+      return false;
+    }
+    this.watcher.on('error', () => {
+      this.watchFailed = true;
+      this.wake();
+    });
+    // A write between the last read and the watch sent no notification,
+    // so the file is read again as if it were busy.
+    if (fstatSync(this.fd).size === this.position) return true;
+    this.unwatch();
+    return false;
+  }
+
+  /** Ends an idle wait, so that the next read comes `pollMs` from now. */
+  private wake(): void {
+    if (this.stopped || !this.watcher) return;
+    this.stats.wakeups++;
+    this.unwatch();
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(this.pollMs);
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.tick(), ms);
     this.timer.unref?.();
   }
 
   private close(): void {
+    this.unwatch();
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
@@ -139,8 +234,10 @@ export class AuditLogFollower {
     this.dropping = false;
   }
 
-  private readToEnd(): void {
-    if (this.fd === undefined) return;
+  /** Reads to the end of the file and returns the number of bytes read. */
+  private readToEnd(): number {
+    if (this.fd === undefined) return 0;
+    let total = 0;
     for (;;) {
       const bytesRead = readSync(
         this.fd,
@@ -149,10 +246,14 @@ export class AuditLogFollower {
         this.buffer.length,
         this.position,
       );
-      if (bytesRead === 0) return;
+      if (bytesRead === 0) return total;
+      total += bytesRead;
       this.position += bytesRead;
       this.stats.bytes += bytesRead;
       this.split(this.buffer, bytesRead);
+      // A short read reached the end, so the read that would return 0 is
+      // skipped.
+      if (bytesRead < this.buffer.length) return total;
     }
   }
 
