@@ -4,6 +4,7 @@ import {
   type ProcessInfo,
   UNKNOWN,
 } from '../event.js';
+import { formatIsoTime } from '../k8s-audit/format-iso-time.js';
 import type { AuditEventRecords } from './audit-reassembler.js';
 import type { AuditRecord } from './audit-record.js';
 import {
@@ -125,7 +126,7 @@ export function buildAuditHostEvent(
 
   const base = {
     id: `audit:${event.node ?? context.node}:${event.stamp}:${event.serial}`,
-    time: new Date(event.timeMs).toISOString(),
+    time: formatIsoTime(event.timeMs),
     timeMs: event.timeMs,
     cluster: context.cluster,
     node: event.node ?? context.node,

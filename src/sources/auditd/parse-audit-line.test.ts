@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAuditKeys, decodeAuditString } from './audit-value.js';
-import { isAuditLineProblem, parseAuditLine } from './parse-audit-line.js';
+import {
+  isAuditLineProblem,
+  parseAuditFields,
+  parseAuditLine,
+} from './parse-audit-line.js';
 
 function record(text: string) {
   const parsed = parseAuditLine(text, 1);
@@ -63,6 +67,105 @@ describe('parseAuditLine', () => {
   it('reports an oversized line', () => {
     const parsed = parseAuditLine(`type=X ${'a'.repeat(70_000)}`, 2);
     expect(isAuditLineProblem(parsed)).toBe(true);
+  });
+});
+
+/** The header grammar as a regular expression: the parser's reference. */
+const HEADER =
+  /^(?:node=(\S+) )?type=(\S+) msg=audit\((\d{1,12})\.(\d{1,3}):(\d{1,10})\):? ?/;
+
+/** Parses a line with the regular expression, in the parser's terms. */
+function reference(text: string) {
+  const match = HEADER.exec(text);
+  if (!match) return 'no header';
+  const [header, node, type, seconds, millis, serial] = match as unknown as [
+    string,
+    string | undefined,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (Number(serial) > 0xffffffff) return 'serial too large';
+  const body = text.slice(header.length);
+  const split = body.indexOf('\x1d');
+  return {
+    node,
+    type,
+    stamp: `${seconds}.${millis.padStart(3, '0')}`,
+    timeMs: Number(seconds) * 1000 + Number(millis.padEnd(3, '0')),
+    serial: Number(serial),
+    fields: [...parseAuditFields(split === -1 ? body : body.slice(0, split))],
+    enriched: [...parseAuditFields(split === -1 ? '' : body.slice(split + 1))],
+  };
+}
+
+function parsed(text: string) {
+  const result = parseAuditLine(text, 1);
+  if (!isAuditLineProblem(result)) {
+    return {
+      node: result.node,
+      type: result.type,
+      stamp: result.stamp,
+      timeMs: result.timeMs,
+      serial: result.serial,
+      fields: [...result.fields],
+      enriched: [...result.enriched],
+    };
+  }
+  return result.reason.startsWith('serial') ? 'serial too large' : 'no header';
+}
+
+describe('parseAuditLine header', () => {
+  const lines = [
+    'type=SYSCALL msg=audit(1796357573.358:14196): arch=c000003e pid=7',
+    'node=n1 type=EXECVE msg=audit(1.358:1): argc=1 a0="x"',
+    'node=n1\ttype=EXECVE msg=audit(1.358:1): argc=1',
+    'node= type=EXECVE msg=audit(1.358:1): argc=1',
+    'node=a b type=EXECVE msg=audit(1.358:1): argc=1',
+    'type= msg=audit(1.358:1): a=1',
+    'type=A\u00a0B msg=audit(1.358:1): a=1',
+    'type=A\u2009 msg=audit(1.358:1): a=1',
+    'type=A  msg=audit(1.358:1): a=1',
+    'type=CWD msg=audit(123456789012.1:2): cwd="/"',
+    'type=CWD msg=audit(1234567890123.1:2): cwd="/"',
+    'type=CWD msg=audit(1.05:2): cwd="/"',
+    'type=CWD msg=audit(1.0512:2): cwd="/"',
+    'type=CWD msg=audit(1.:2): cwd="/"',
+    'type=CWD msg=audit(.5:2): cwd="/"',
+    'type=CWD msg=audit(1.5:4294967295): cwd="/"',
+    'type=CWD msg=audit(1.5:4294967296): cwd="/"',
+    'type=CWD msg=audit(1.5:12345678901): cwd="/"',
+    'type=CWD msg=audit(1.5:): cwd="/"',
+    'type=CWD msg=audit(1.5:7 cwd="/"',
+    'type=CWD msg=audit(1.5:7)cwd="/"',
+    'type=CWD msg=audit(1.5:7):cwd="/"',
+    'type=CWD msg=audit(1.5:7):  cwd="/"',
+    'type=CWD msg=audit(1.5:7)',
+    'type=CWD msg=audit(1.5:7):',
+    'type=X msg=audit(1.5:7): a=1\x1dA="b" C={ d=e f=g }',
+    'type=X msg=audit(1.5:7): a="open\x1dB=2',
+    'type=X msg=audit(1.5:7): a=\x1d',
+    ' type=X msg=audit(1.5:7): a=1',
+    'TYPE=X msg=audit(1.5:7): a=1',
+  ];
+  for (const line of lines) {
+    it(`parses ${JSON.stringify(line)} as the grammar`, () => {
+      expect(parsed(line)).toEqual(reference(line));
+    });
+  }
+});
+
+describe('parseAuditFields', () => {
+  it('parses a range as its slice', () => {
+    const text = 'x a=1 b="q" word c=\'m n\' d={ e } f= g=h';
+    for (let start = 0; start <= text.length; start++) {
+      for (let end = start; end <= text.length; end++) {
+        expect([...parseAuditFields(text, start, end)]).toEqual([
+          ...parseAuditFields(text.slice(start, end)),
+        ]);
+      }
+    }
   });
 });
 
