@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcScanner } from './proc-scanner.js';
 import { ProcessTree } from './process-tree.js';
@@ -62,5 +65,36 @@ describe('ProcScanner on the real /proc', () => {
       localAddress: '127.0.0.1',
     });
     expect(listen?.process.pid).toBe(process.pid);
+  });
+});
+
+/** Writes the /proc files of one process, started at `startTicks`. */
+function writeProcess(root: string, pid: number, startTicks: number) {
+  const dir = join(root, String(pid));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'stat'),
+    `${pid} (worker) S 1 ${'0 '.repeat(17)}${startTicks} 0 0`,
+  );
+  writeFileSync(join(dir, 'status'), 'Name:\tworker\nUid:\t0\t0\t0\t0\n');
+  writeFileSync(join(dir, 'cmdline'), 'worker\0');
+  writeFileSync(join(dir, 'cgroup'), '0::/\n');
+}
+
+describe('ProcScanner on a written /proc', () => {
+  it('reports a reused pid again', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vigil-proc-'));
+    const scan = new ProcScanner(
+      { cluster: 'c1', node: 'node-a', procRoot: root, connections: false },
+      new ProcessTree(8192, root),
+    );
+    writeProcess(root, 300, 4100);
+    const first = await scan.scanProcesses();
+    expect(first.map((e) => e.id)).toEqual(['proc:node-a:300:4100']);
+    expect(await scan.scanProcesses()).toEqual([]);
+
+    writeProcess(root, 300, 5200);
+    const reused = await scan.scanProcesses();
+    expect(reused.map((e) => e.id)).toEqual(['proc:node-a:300:5200']);
   });
 });

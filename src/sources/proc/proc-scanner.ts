@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type NetworkEvent,
@@ -9,7 +9,11 @@ import {
 import { parseCgroup } from './parse-cgroup.js';
 import { type ProcSocket, parseProcNet } from './parse-proc-net.js';
 import type { ProcessTree } from './process-tree.js';
-import { type ProcProcess, readProcProcess } from './read-proc-process.js';
+import {
+  type ProcProcess,
+  readProcProcess,
+  readProcStatSync,
+} from './read-proc-process.js';
 import { listPids, socketOwners } from './socket-owners.js';
 
 /** Node, cluster and options of a /proc scan. */
@@ -40,6 +44,19 @@ function processInfo(process: ProcProcess): ProcessInfo {
     euid: process.euid,
     ancestors: [],
   };
+}
+
+/**
+ * Reads a /proc/net table, or '' when it cannot be read. The kernel
+ * generates it on read, without disk I/O, so a synchronous read costs
+ * less than a thread-pool round trip.
+ */
+function readNetFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function remember(set: Set<string>, key: string): boolean {
@@ -76,6 +93,11 @@ export class ProcScanner {
     const events: ProcessEvent[] = [];
     for (const pid of await listPids(this.context.procRoot)) {
       if (this.seenProcesses.has(`pid:${pid}`)) continue;
+      // Most processes were reported by an earlier scan. Their start time
+      // in the stat file shows it, so only new ones are read in full.
+      const stat = readProcStatSync(pid, this.context.procRoot);
+      if (!stat || this.seenProcesses.has(`${pid}:${stat.startTicks}`))
+        continue;
       const process = await readProcProcess(pid, this.context.procRoot);
       if (!process) continue;
       if (!remember(this.seenProcesses, `${pid}:${process.startTicks}`))
@@ -114,8 +136,7 @@ export class ProcScanner {
       ['udp', 'udp'],
       ['udp6', 'udp'],
     ] as const) {
-      const path = join(this.context.procRoot, 'net', file);
-      const text = await readFile(path, 'utf8').catch(() => '');
+      const text = readNetFile(join(this.context.procRoot, 'net', file));
       for (const socket of parseProcNet(text, protocol)) {
         const listening =
           socket.state === LISTEN ||

@@ -61,6 +61,22 @@ export function parseProcStat(
   return { name: content.slice(open + 1, close), ppid, startTicks };
 }
 
+/**
+ * Reads /proc/PID/stat alone, whose start time tells a process from an
+ * earlier one with the same pid at the cost of one file. Returns
+ * undefined when the process exited or the file cannot be parsed.
+ */
+export function readProcStatSync(
+  pid: number,
+  procRoot = '/proc',
+): { name: string; ppid: number; startTicks: number } | undefined {
+  try {
+    return parseProcStat(text(join(procRoot, String(pid), 'stat')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads the real and effective uid from /proc/PID/status. */
 export function parseStatusUids(content: string): {
   uid: number;
