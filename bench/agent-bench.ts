@@ -23,8 +23,14 @@ import {
  * agent-main.js (an earlier commit, say) is measured after this one at
  * each rate, under the same load and rules, so that both come from one run.
  *
+ * The load starts once the agent's start-up is over, when its CPU use
+ * has dropped below a twentieth of a core. Its CPU is measured after the
+ * load has run for `--warmup` seconds, in which V8 compiles the hot
+ * paths on its background threads. The warm-up's CPU is reported apart.
+ *
  *   node dist/bench/agent-bench.js [--rates 200,2000] [--seconds 10]
- *     [--rules DIR] [--compare OTHER/dist/src/agent/agent-main.js]
+ *     [--warmup 10] [--rules DIR]
+ *     [--compare OTHER/dist/src/agent/agent-main.js]
  */
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -34,6 +40,10 @@ const NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=96';
 const source = join(here, '../../bench/exec-load.c');
 /** Generator processes run at once; each takes an equal share of the rate. */
 const WORKERS = 4;
+/** Share of one core under which the agent's start-up counts as over. */
+const SETTLED_CORES = 0.05;
+/** Seconds to wait at most for the start-up to be over. */
+const MAX_STARTUP_SECONDS = 30;
 const TICKS = Number(
   execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }),
 );
@@ -54,6 +64,26 @@ function processTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits until the agent has loaded its rule pack and scanned /proc, which
+ * shows as one second in which it used less than SETTLED_CORES of a core.
+ */
+async function waitForStartup(pid: number): Promise<void> {
+  await sleep(1000);
+  for (let waited = 1; waited < MAX_STARTUP_SECONDS; waited++) {
+    const before = processTicks(pid);
+    await sleep(1000);
+    if ((processTicks(pid) - before) / TICKS < SETTLED_CORES) return;
+  }
+  throw new Error(
+    `the agent was still starting after ${MAX_STARTUP_SECONDS} s`,
+  );
 }
 
 function peakRssMb(pid: number): number {
@@ -124,7 +154,7 @@ async function withAgent(
   entry: string,
   generator: string,
   rate: number,
-  seconds: number,
+  timing: { warmup: number; seconds: number },
   rules: string | undefined,
 ) {
   const args = [
@@ -146,35 +176,46 @@ async function withAgent(
     env: { ...process.env, NODE_OPTIONS },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await new Promise((resolve) => setTimeout(resolve, 3000));
   const pid = agent.pid as number;
+  const stopAgent = (error: unknown) => {
+    agent.kill('SIGTERM');
+    throw error;
+  };
+  await waitForStartup(pid).catch(stopAgent);
+  const lostBefore = auditLost();
+  const loading = runLoad(
+    generator,
+    rate,
+    timing.warmup + timing.seconds,
+  ).catch(stopAgent);
+  const warmupTicks = processTicks(pid);
+  await sleep(timing.warmup * 1000);
   const ticksBefore = processTicks(pid);
   const wallBefore = performance.now();
-  const lostBefore = auditLost();
-  const loadResult = await runLoad(generator, rate, seconds).catch(
-    (error: unknown) => {
-      agent.kill('SIGTERM');
-      throw error;
-    },
-  );
+  const loadResult = await loading;
   const rulesKept = execRuleLoaded();
   // The agent reads the log a little behind; wait for it to catch up.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await sleep(1000);
   const agentCores =
     (processTicks(pid) - ticksBefore) /
     TICKS /
     ((performance.now() - wallBefore) / 1000);
+  const warmupCores =
+    timing.warmup > 0
+      ? (ticksBefore - warmupTicks) / TICKS / timing.warmup
+      : Number.NaN;
   const rssMb = peakRssMb(pid);
   const lost = auditLost() - lostBefore;
   agent.kill('SIGTERM');
   await new Promise((resolve) => agent.once('exit', resolve));
-  return { ...loadResult, agentCores, rssMb, lost, rulesKept };
+  return { ...loadResult, agentCores, warmupCores, rssMb, lost, rulesKept };
 }
 
 const { values } = parseArgs({
   options: {
     rates: { type: 'string', default: '200,2000' },
     seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '10' },
     rules: { type: 'string' },
     compare: { type: 'string' },
   },
@@ -182,7 +223,10 @@ const { values } = parseArgs({
 const agents: Array<[string, string]> = [['this build', cli]];
 if (values.compare) agents.push(['compared build', values.compare]);
 const rates = (values.rates ?? '').split(',').map(Number);
-const seconds = Number(values.seconds);
+const timing = {
+  seconds: Number(values.seconds),
+  warmup: Number(values.warmup),
+};
 
 const generator = join(
   mkdtempSync(join(tmpdir(), 'vigil-exec-load-')),
@@ -200,13 +244,18 @@ try {
     `machine: ${cpus().length} × ${cpus()[0]?.model}, kernel ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}`,
   );
   console.log(`load average at start: ${loadAverage()}`);
+  console.log(`warm-up ${timing.warmup} s, then ${timing.seconds} s measured`);
   console.log(
-    '| target execs/s | agent | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent peak RSS | audit lost | exec rule kept |',
+    '| target execs/s | agent | achieved (baseline / agent) | machine CPU cores, baseline | machine CPU cores, with agent | agent CPU (share of one core) | agent CPU in the warm-up | agent peak RSS | audit lost | exec rule kept |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const rate of rates) {
     // Baseline: the same load and audit rules, no agent reading the log.
-    const baseline = await runLoad(generator, rate, seconds);
+    const baseline = await runLoad(
+      generator,
+      rate,
+      timing.warmup + timing.seconds,
+    );
     for (const [label, entry] of agents) {
       // Installing again is harmless and restores rules deleted meanwhile.
       await installAgentAuditRules();
@@ -214,11 +263,11 @@ try {
         entry,
         generator,
         rate,
-        seconds,
+        timing,
         values.rules,
       );
       console.log(
-        `| ${rate} | ${label} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} | ${measured.rulesKept ? 'yes' : 'no: discard the row'} |`,
+        `| ${rate} | ${label} | ${baseline.rate.toFixed(0)} / ${measured.rate.toFixed(0)} | ${baseline.machineCores.toFixed(2)} | ${measured.machineCores.toFixed(2)} | ${(measured.agentCores * 100).toFixed(2)}% | ${(measured.warmupCores * 100).toFixed(2)}% | ${measured.rssMb.toFixed(0)} MB | ${measured.lost} | ${measured.rulesKept ? 'yes' : 'no: discard the row'} |`,
       );
     }
   }
