@@ -6,6 +6,7 @@ import type {
   Evaluator,
   PredicateRegistry,
 } from './predicates/predicate-registry.js';
+import { anyPrefix, anyPrefixIgnoringCase, anySuffix } from './prefix-match.js';
 import { RuleError } from './rule-error.js';
 import type { ViewRegistry } from './views/view-registry.js';
 
@@ -384,6 +385,10 @@ function compileOperator(
     case 'endsWith':
     case 'contains': {
       const needles = expandStrings(operand, env, path).map(fold);
+      if (operator === 'startsWith' && ignoreCase) {
+        const test = anyPrefixIgnoringCase(needles);
+        return (v) => typeof v === 'string' && test(v);
+      }
       // One closure per operator: a computed method name would make the
       // call site megamorphic on the hot path.
       const found =
@@ -429,54 +434,13 @@ function compileOperator(
       const categories = expandStrings(operand, env, path);
       return (v, context) => {
         if (typeof v !== 'string') return false;
-        const found = context.intel.categoriesOf(v);
+        const found = context.categoriesOf(v);
         return found.some((c) => categories.includes(c));
       };
     }
     default:
       throw new RuleError(`unknown operator ${operator}`, path);
   }
-}
-
-/**
- * Build a test for any of many prefixes that compares only the needles
- * sharing the value's first character, since lists such as attack tools'
- * user agents meet every audit event.
- */
-function anyPrefix(needles: string[]): (s: string) => boolean {
-  if (needles.includes('')) return () => true;
-  const byFirst = groupBy(needles, (n) => n.charAt(0));
-  return (s) => {
-    const group = byFirst.get(s.charAt(0));
-    if (group === undefined) return false;
-    for (const needle of group) if (s.startsWith(needle)) return true;
-    return false;
-  };
-}
-
-/** Build the suffix counterpart of anyPrefix, grouped by last character. */
-function anySuffix(needles: string[]): (s: string) => boolean {
-  if (needles.includes('')) return () => true;
-  const byLast = groupBy(needles, (n) => n.charAt(n.length - 1));
-  return (s) => {
-    const group = byLast.get(s.charAt(s.length - 1));
-    if (group === undefined) return false;
-    for (const needle of group) if (s.endsWith(needle)) return true;
-    return false;
-  };
-}
-
-function groupBy(
-  needles: string[],
-  key: (needle: string) => string,
-): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const needle of needles) {
-    const group = groups.get(key(needle));
-    if (group) group.push(needle);
-    else groups.set(key(needle), [needle]);
-  }
-  return groups;
 }
 
 /**

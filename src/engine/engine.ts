@@ -9,6 +9,7 @@ import { EventContext } from './event-context.js';
 import { type IntelLookup, NO_INTEL } from './intel-lookup.js';
 import type { RulePack } from './load-rules.js';
 import { compileScopeCheck, RuleIndex, stageAdmitted } from './rule-index.js';
+import type { RuleScope } from './rule-schema.js';
 import { VIEWS } from './views/index.js';
 
 /** Placeholder for the shared context before the first event. */
@@ -57,6 +58,20 @@ export interface EngineOptions {
   onClose?: (alert: Alert) => void;
 }
 
+/**
+ * A rule and what the engine needs to run it, gathered once so that the
+ * loop over candidates looks nothing up per rule.
+ */
+interface RuleRun {
+  readonly rule: CompiledRule;
+  /** The rule's scope, which the index reads. */
+  readonly scope: RuleScope;
+  /** The scope's user and impersonation checks, when it has any. */
+  readonly inScope: ((event: VigilEvent) => boolean) | undefined;
+  /** This engine's state of a stateful rule. */
+  readonly detector: DetectorInstance | undefined;
+}
+
 /** Counters of what the engine did, for summaries and metrics. */
 export interface EngineStats {
   events: number;
@@ -83,12 +98,7 @@ export class Engine {
     suppressed: {},
     alertsByType: {},
   };
-  private readonly index: RuleIndex;
-  private readonly detectors = new Map<CompiledRule, DetectorInstance>();
-  private readonly scopeChecks = new Map<
-    CompiledRule,
-    (event: VigilEvent) => boolean
-  >();
+  private readonly index: RuleIndex<RuleRun>;
   /** Rules that matched an early stage of a request, by audit ID. */
   private readonly earlyMatches = new BoundedMap<string, CompiledRule[]>(
     MAX_REMEMBERED_REQUESTS,
@@ -108,12 +118,15 @@ export class Engine {
       (rule) =>
         !rule.scope.intel || rule.scope.intel.some((c) => available.has(c)),
     );
-    this.index = new RuleIndex(rules);
-    for (const rule of rules) {
-      if (rule.createDetector) this.detectors.set(rule, rule.createDetector());
-      const check = compileScopeCheck(rule);
-      if (check) this.scopeChecks.set(rule, check);
-    }
+    const runs = rules.map(
+      (rule): RuleRun => ({
+        rule,
+        scope: rule.scope,
+        inScope: compileScopeCheck(rule),
+        detector: rule.createDetector?.(),
+      }),
+    );
+    this.index = new RuleIndex(runs);
     this.now = options.now ?? Date.now;
     this.context = new EventContext(NO_EVENT, VIEWS, this.intel);
     this.aggregator = new Aggregator({
@@ -139,12 +152,11 @@ export class Engine {
     const context = this.context;
     context.reset(event);
     const alerts: Alert[] = [];
-    for (const rule of candidates) {
-      if (!stageAdmitted(rule, stage)) continue;
-      const inScope = this.scopeChecks.get(rule);
-      if (inScope && !inScope(event)) continue;
+    for (const run of candidates) {
+      if (!stageAdmitted(run, stage)) continue;
+      if (run.inScope !== undefined && !run.inScope(event)) continue;
       context.clearCaptures();
-      const alert = this.evaluate(rule, event, context);
+      const alert = this.evaluate(run, event, context);
       if (alert) alerts.push(alert);
     }
     return alerts;
@@ -161,10 +173,11 @@ export class Engine {
   }
 
   private evaluate(
-    rule: CompiledRule,
+    run: RuleRun,
     event: VigilEvent,
     context: EventContext,
   ): Alert | undefined {
+    const rule = run.rule;
     if (!rule.condition(event, context)) return undefined;
     const exception = this.matchingException(rule, event, context);
     if (exception) {
@@ -177,7 +190,7 @@ export class Engine {
       return undefined;
     }
 
-    const detector = this.detectors.get(rule);
+    const detector = run.detector;
     let detectorDetails: Record<string, string[]> | undefined;
     if (detector) {
       detectorDetails = detector.observe(event, context);

@@ -4,6 +4,9 @@ import type { ViewRegistry } from './views/view-registry.js';
 
 const NO_CAPTURES: ReadonlyMap<string, unknown[]> = new Map();
 
+/** Values whose intel categories one event remembers. */
+const MAX_INTEL_VALUES = 4;
+
 /**
  * What one evaluation of the rules over one event shares: the event, the
  * views computed from it so far, and the items that `some` captured for
@@ -13,6 +16,8 @@ const NO_CAPTURES: ReadonlyMap<string, unknown[]> = new Map();
 export class EventContext {
   private captured: Map<string, unknown[]> | undefined;
   private computed: Map<string, unknown> | undefined;
+  private readonly intelValues: string[] = [];
+  private readonly intelCategories: (readonly string[])[] = [];
 
   constructor(
     public event: VigilEvent,
@@ -27,6 +32,7 @@ export class EventContext {
     // instead and made again only by events that need them.
     this.computed = undefined;
     this.captured = undefined;
+    this.intelValues.length = 0;
   }
 
   /** Items captured for the current rule, by capture name. */
@@ -42,6 +48,24 @@ export class EventContext {
     const value = compute ? compute(this.event) : undefined;
     this.computed.set(name, value);
     return value;
+  }
+
+  /**
+   * Look up the intel categories of a value. The first few values of an
+   * event are remembered, because several rules test the same source
+   * addresses.
+   */
+  categoriesOf(value: string): readonly string[] {
+    const values = this.intelValues;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] === value) return this.intelCategories[i] ?? [];
+    }
+    const categories = this.intel.categoriesOf(value);
+    if (values.length < MAX_INTEL_VALUES) {
+      this.intelCategories[values.length] = categories;
+      values.push(value);
+    }
+    return categories;
   }
 
   capture(name: string, items: unknown[]): void {

@@ -1,5 +1,6 @@
 import type { ProcessEvent } from '../sources/event.js';
 import type { CompiledRule } from './compile-rule.js';
+import type { Scoped } from './rule-index.js';
 import { commandsOf } from './views/command-list.js';
 
 /** Most distinct sets of command names whose rule lists are cached. */
@@ -13,13 +14,13 @@ const MAX_CACHED_KEYS = 4096;
  * memoized command list that the views read, so indexing parses an
  * event's shell script once for both.
  */
-export class ProcessRuleIndex {
-  private readonly fallback: CompiledRule[] = [];
-  private readonly byName = new Map<string, CompiledRule[]>();
-  private readonly order = new Map<CompiledRule, number>();
-  private readonly cache = new Map<string, CompiledRule[]>();
+export class ProcessRuleIndex<T extends Scoped = CompiledRule> {
+  private readonly fallback: T[] = [];
+  private readonly byName = new Map<string, T[]>();
+  private readonly order = new Map<T, number>();
+  private readonly cache = new Map<string, T[]>();
 
-  constructor(rules: readonly CompiledRule[]) {
+  constructor(rules: readonly T[]) {
     for (const [i, rule] of rules.entries()) {
       this.order.set(rule, i);
       const names = rule.scope.commands;
@@ -36,7 +37,7 @@ export class ProcessRuleIndex {
   }
 
   /** Look up the rules that can match the event, in pack order. */
-  candidates(event: ProcessEvent): readonly CompiledRule[] {
+  candidates(event: ProcessEvent): readonly T[] {
     // Without named rules there is nothing to look up, so skip parsing.
     if (this.byName.size === 0) return this.fallback;
     const names = [

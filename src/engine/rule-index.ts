@@ -1,6 +1,12 @@
 import type { VigilEvent } from '../sources/event.js';
 import type { CompiledRule } from './compile-rule.js';
 import { ProcessRuleIndex } from './process-rule-index.js';
+import type { RuleScope } from './rule-schema.js';
+
+/** An indexed item: a rule, or a record that carries a rule's scope. */
+export interface Scoped {
+  readonly scope: RuleScope;
+}
 
 /** Most distinct resource and verb pairs whose rule lists are cached. */
 const MAX_CACHED_KEYS = 4096;
@@ -8,7 +14,7 @@ const MAX_CACHED_KEYS = 4096;
 const DEFAULT_SKIPPED_STAGE = 'RequestReceived';
 
 function scopeMatches(
-  rule: CompiledRule,
+  rule: Scoped,
   resource: string,
   subresource: string,
   verb: string,
@@ -31,17 +37,14 @@ function scopeMatches(
  * Process events meet the rules without `commands` and the rules that
  * name one of the event's command names (see ProcessRuleIndex).
  */
-export class RuleIndex {
-  private readonly byKind = new Map<string, CompiledRule[]>();
+export class RuleIndex<T extends Scoped = CompiledRule> {
+  private readonly byKind = new Map<string, T[]>();
   /** Audit rule lists by resource, then subresource, then verb. */
-  private readonly cache = new Map<
-    string,
-    Map<string, Map<string, CompiledRule[]>>
-  >();
+  private readonly cache = new Map<string, Map<string, Map<string, T[]>>>();
   private cachedKeys = 0;
-  private readonly processRules: ProcessRuleIndex;
+  private readonly processRules: ProcessRuleIndex<T>;
 
-  constructor(rules: readonly CompiledRule[]) {
+  constructor(rules: readonly T[]) {
     for (const rule of rules) {
       const kinds = rule.scope.kind;
       for (const kind of Array.isArray(kinds) ? kinds : [kinds]) {
@@ -54,7 +57,7 @@ export class RuleIndex {
   }
 
   /** The rules whose scope admits the event. */
-  candidates(event: VigilEvent): readonly CompiledRule[] {
+  candidates(event: VigilEvent): readonly T[] {
     if (event.kind === 'process') return this.processRules.candidates(event);
     const rules = this.byKind.get(event.kind);
     if (!rules) return [];
@@ -90,7 +93,7 @@ export class RuleIndex {
  * request cost one comparison on the requests they cannot match.
  */
 export function compileScopeCheck(
-  rule: CompiledRule,
+  rule: Scoped,
 ): ((event: VigilEvent) => boolean) | undefined {
   const { users, userPrefixes, impersonated } = rule.scope;
   if (!users && !userPrefixes && !impersonated) return undefined;
@@ -111,7 +114,7 @@ export function compileScopeCheck(
 }
 
 /** True when the rule evaluates events of this audit stage. */
-export function stageAdmitted(rule: CompiledRule, stage: string): boolean {
+export function stageAdmitted(rule: Scoped, stage: string): boolean {
   const stages = rule.scope.stages;
   return stages ? stages.includes(stage) : stage !== DEFAULT_SKIPPED_STAGE;
 }
