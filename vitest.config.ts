@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['test/corpus/**', 'node_modules/**'],
     testTimeout: 30_000,
+    // Setup starts servers and enrols clusters, which a loaded machine
+    // slows well past vitest's default of 10 s.
+    hookTimeout: 60_000,
   },
 });

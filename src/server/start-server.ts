@@ -73,6 +73,7 @@ export async function startServer(
     },
     metrics,
     logger,
+    store.health,
   );
   const workerStarted = worker.start();
   // A failed start is awaited below; this keeps it from counting as

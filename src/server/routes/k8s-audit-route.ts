@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Cluster } from '../../store/cluster-store.js';
+import { isDiskFullError } from '../../store/disk-full-error.js';
 import { authenticateCluster } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
 import { type BodySummary, summarizeBody } from '../ingest/body-summary.js';
@@ -107,6 +108,8 @@ export async function registerK8sAuditRoute(
             pendingId,
           );
         } catch (error) {
+          // The store logs a full disk once, not once per request.
+          if (isDiskFullError(error)) throw new ApiError('STORE_DISK_FULL');
           context.logger.error(
             { err: error, cluster: cluster.name },
             'queuing events failed',

@@ -24,6 +24,25 @@ async function main(): Promise<void> {
   const logger = createLogger(data.logLevel);
   const pack = loadRulePack(data.rulesDir ?? defaultRulePackDir());
   const store = await Store.open(data);
+  // The main thread's /readyz reports this thread's writes too. Error
+  // objects lose their code through postMessage, so code and message go
+  // as strings.
+  store.health.onChange((event) => {
+    if (event.type === 'recovered') {
+      send({ type: 'storage', diskFull: false });
+      return;
+    }
+    const { code, message } = event.error as {
+      code?: unknown;
+      message?: unknown;
+    };
+    send({
+      type: 'storage',
+      diskFull: true,
+      code: String(code),
+      message: String(message),
+    });
+  });
   const worker = new DetectionWorker(
     store,
     pack,

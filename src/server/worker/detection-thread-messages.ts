@@ -33,7 +33,9 @@ export type FromDetectionThread =
   | { type: 'started' }
   | { type: 'metrics'; delta: MetricsDelta }
   | { type: 'drained'; drained: boolean }
-  | { type: 'normalized'; id: number; result: NormalizedBody };
+  | { type: 'normalized'; id: number; result: NormalizedBody }
+  | { type: 'storage'; diskFull: false }
+  | { type: 'storage'; diskFull: true; code: string; message: string };
 
 /** The outcome of normalizing a webhook body on the detection thread. */
 export type NormalizedBody = { summary: BodySummary } | { invalidJson: string };

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
+import type { StorageHealth } from '../../store/storage-health.js';
 import type { BodySummary } from '../ingest/body-summary.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { applyDelta } from './detection-metrics.js';
@@ -40,6 +41,8 @@ export class DetectionThread {
     private readonly data: DetectionThreadData,
     private readonly metrics: ServerMetrics,
     private readonly logger: Logger,
+    /** Records the thread's write outcomes, so /readyz reflects them. */
+    private readonly health?: StorageHealth,
   ) {}
 
   /** True while a detection thread runs. */
@@ -63,6 +66,8 @@ export class DetectionThread {
           applyDelta(this.metrics, message.delta);
         } else if (message.type === 'normalized') {
           this.onNormalized(message.id, message.result);
+        } else if (message.type === 'storage') {
+          this.onStorage(message);
         } else {
           this.drained?.(message.drained);
         }
@@ -106,6 +111,19 @@ export class DetectionThread {
    */
   handOff(rows: QueueRow[], discarded: number[] = []): void {
     this.post({ type: 'queued', rows, discarded });
+  }
+
+  private onStorage(
+    message: Extract<FromDetectionThread, { type: 'storage' }>,
+  ): void {
+    if (!message.diskFull) {
+      this.health?.recordSuccess();
+      return;
+    }
+    const error = Object.assign(new Error(message.message), {
+      code: message.code,
+    });
+    this.health?.recordFailure(error);
   }
 
   private onNormalized(id: number, result: NormalizedBody): void {
