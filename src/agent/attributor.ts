@@ -3,18 +3,31 @@ import { containerRefOf } from '../sources/container-runtime/container-collector
 import type { ContainerDetails } from '../sources/container-runtime/container-details.js';
 import type { ContainerDirectory } from '../sources/container-runtime/container-directory.js';
 import {
+  type AttributionSource,
   type ContainerRef,
   type HostEvent,
   type PodRef,
+  type ProcessInfo,
   UNKNOWN,
   type Unknown,
 } from '../sources/event.js';
 import type { CgroupAttribution } from '../sources/proc/parse-cgroup.js';
 import type { ProcessTree } from '../sources/proc/process-tree.js';
 import { CgroupCache } from './cgroup-cache.js';
+import {
+  isRuntimeInit,
+  RuntimeExecs,
+  runtimeExecContainer,
+} from './runtime-exec.js';
 
 /** What `readAttribution` returns for a pid that /proc does not list. */
 const MISSING = Symbol('missing');
+
+/** A process's cgroup attribution and where it came from. */
+interface Found {
+  attribution: CgroupAttribution;
+  source: AttributionSource;
+}
 
 /** Counters of attribution. */
 export interface AttributionStats {
@@ -23,25 +36,33 @@ export interface AttributionStats {
   runtimeUnknown: number;
   /** The process and its parent were gone, so the cgroup was not read. */
   cgroupUnread: number;
+  /** Containers named by a runtime's exec command, not read from cgroups. */
+  runtimeExec: number;
   inspectFailures: number;
 }
 
 /**
  * Attributes host events to container, pod and ancestry. The container id
  * comes from the cgroup of the process, or of its parent when the process
- * already exited (children inherit the cgroup at fork). Details come from
- * the runtime's inspect. A container id the runtime does not know keeps
- * the id, with `unknown` name and image. A pod UID from a kubepods path
- * without runtime labels is kept as well.
+ * already exited (children inherit the cgroup at fork). A process that a
+ * runtime's `exec` started (`podman exec`, `kubectl exec`) has the
+ * runtime as its parent, outside the container, so when it exited before
+ * its cgroup was read, the container named on the runtime's command line
+ * is used instead. Details come from the runtime's inspect. A container
+ * id the runtime does not know keeps the id, with `unknown` name and
+ * image. A pod UID from a kubepods path without runtime labels is kept as
+ * well. Events with a container name in `attribution` how it was found.
  */
 export class Attributor {
   readonly stats: AttributionStats = {
     attributed: 0,
     runtimeUnknown: 0,
     cgroupUnread: 0,
+    runtimeExec: 0,
     inspectFailures: 0,
   };
   private readonly cgroups = new CgroupCache();
+  private readonly runtimeExecs = new RuntimeExecs();
   private readonly procPrefix: string;
 
   constructor(
@@ -66,7 +87,7 @@ export class Attributor {
   attributeNow(event: HostEvent): Promise<void> | undefined {
     if (event.kind === 'container') return undefined;
     const process = event.process;
-    const attribution = this.attributionOf(process.pid, process.ppid);
+    const found = this.attributionOf(process, event.timeMs);
     if (event.kind === 'process') {
       this.tree.remember({
         pid: process.pid,
@@ -74,29 +95,32 @@ export class Attributor {
         exe: process.exe,
         name: process.name,
         argv: process.argv,
-        attribution,
+        attribution: found?.attribution,
+        attributionSource: found?.source,
       });
+      this.noteRuntimeExec(process, found, event.timeMs);
     }
     if (process.ancestors.length === 0 && process.ppid > 0) {
       process.ancestors = this.tree.ancestorsNow(process.ppid);
     }
-    if (attribution === undefined) {
+    if (found === undefined) {
       this.stats.cgroupUnread++;
       return undefined;
     }
 
-    const { containerId, podUid } = attribution;
+    const { containerId } = found.attribution;
     if (containerId === undefined) return undefined;
+    if (found.source === 'runtime-exec') this.stats.runtimeExec++;
     const cached = this.directory.cached(containerId);
     if (cached !== undefined) {
-      this.fill(event, containerId, podUid, cached ?? undefined);
+      this.fill(event, containerId, found, cached ?? undefined);
       return undefined;
     }
     return this.directory.get(containerId).then(
-      (details) => this.fill(event, containerId, podUid, details),
+      (details) => this.fill(event, containerId, found, details),
       () => {
         this.stats.inspectFailures++;
-        this.fill(event, containerId, podUid, undefined);
+        this.fill(event, containerId, found, undefined);
       },
     );
   }
@@ -104,13 +128,34 @@ export class Attributor {
   private fill(
     event: HostEvent,
     containerId: string,
-    podUid: string | undefined,
+    found: Found,
     details: ContainerDetails | undefined,
   ): void {
-    const found = this.describe(containerId, podUid, details);
-    event.container = found.container;
-    event.pod = found.pod;
+    const { podUid } = found.attribution;
+    const described = this.describe(containerId, podUid, details);
+    event.container = described.container;
+    event.pod = described.pod;
+    event.attribution = found.source;
     this.stats.attributed++;
+  }
+
+  /**
+   * Remembers a runtime's exec command, so that the process it starts can
+   * be placed in the container even after it exited. A runtime inside a
+   * container, or one of unknown place, could name any container, so only
+   * one on the node itself is believed.
+   */
+  private noteRuntimeExec(
+    process: ProcessInfo,
+    found: Found | undefined,
+    timeMs: number,
+  ): void {
+    const containerId = runtimeExecContainer(process);
+    if (containerId === undefined) return;
+    if (found === undefined || found.attribution.containerId !== undefined) {
+      return;
+    }
+    this.runtimeExecs.remember(process.pid, containerId, timeMs);
   }
 
   private describe(
@@ -137,21 +182,53 @@ export class Attributor {
   // NOTE: a pid from an old log line may belong to a newer process by
   // now. The agent reads the log within a second, so this is rare.
   private attributionOf(
-    pid: number,
-    ppid: number,
-  ): CgroupAttribution | undefined {
+    process: ProcessInfo,
+    timeMs: number,
+  ): Found | undefined {
+    const { pid, ppid } = process;
     // The process itself is read live: runc moves an exec'd process into
     // the container's cgroup before it starts. A parent, usually long
     // lived and shared by many children, is read once and remembered.
     const own = this.readAttribution(pid);
-    if (own !== undefined && own !== MISSING) return own;
-    const remembered =
-      this.tree.attributionOf(pid) ?? this.tree.attributionOf(ppid);
-    if (remembered !== undefined) return remembered;
+    if (own !== undefined && own !== MISSING) {
+      return { attribution: own, source: 'cgroup' };
+    }
+    // The runtime is the parent of the command it execs, and it stays
+    // outside the container, so its cgroup would place the command on
+    // the node.
+    const named = this.runtimeExecs.containerOf(ppid, timeMs);
+    if (named !== undefined && !isRuntimeInit(process)) {
+      return {
+        attribution: {
+          containerId: named,
+          runtime: undefined,
+          podUid: undefined,
+        },
+        source: 'runtime-exec',
+      };
+    }
+    const earlier = this.tree.known(pid);
+    if (earlier?.attribution !== undefined) {
+      return {
+        attribution: earlier.attribution,
+        source: earlier.attributionSource ?? 'cgroup',
+      };
+    }
+    const parent = this.tree.known(ppid);
+    if (parent?.attribution !== undefined) {
+      return {
+        attribution: parent.attribution,
+        source:
+          parent.attributionSource === 'runtime-exec'
+            ? 'runtime-exec'
+            : 'parent-cgroup',
+      };
+    }
     if (ppid <= 0 || this.tree.isMissing(ppid)) return undefined;
-    const parent = this.readAttribution(ppid);
-    if (parent === MISSING) this.tree.rememberMissing(ppid);
-    return parent === MISSING ? undefined : parent;
+    const read = this.readAttribution(ppid);
+    if (read === MISSING) this.tree.rememberMissing(ppid);
+    if (read === MISSING || read === undefined) return undefined;
+    return { attribution: read, source: 'parent-cgroup' };
   }
 
   /** The cgroup's meaning, MISSING when /proc has no such pid. */

@@ -31,6 +31,15 @@ export interface PodRef {
   labels: Record<string, string>;
 }
 
+/**
+ * The origin of a host event's container. `cgroup` is the process's own
+ * /proc/PID/cgroup, and `parent-cgroup` its parent's, read because the
+ * process had exited. `runtime-exec` is the container that a runtime's
+ * `exec` command line names, for a process that the runtime started and
+ * that exited before its cgroup was read. Its descendants keep it.
+ */
+export type AttributionSource = 'cgroup' | 'parent-cgroup' | 'runtime-exec';
+
 /** Where an event came from, for evidence and for `FILE:LINE` reports. */
 export interface EventOrigin {
   format: string;
@@ -50,6 +59,8 @@ interface EventBase {
   node: string;
   container: ContainerRef | Unknown;
   pod: PodRef | Unknown;
+  /** The origin of `container`, set by the node agent when it found one. */
+  attribution?: AttributionSource;
   origin: EventOrigin;
   /** True when the source cut the event short; rules use what remains. */
   truncated: boolean;

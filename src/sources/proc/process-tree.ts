@@ -1,4 +1,4 @@
-import type { ProcessAncestor } from '../event.js';
+import type { AttributionSource, ProcessAncestor } from '../event.js';
 import { type CgroupAttribution, parseCgroup } from './parse-cgroup.js';
 import { readProcProcessSync } from './read-proc-process.js';
 
@@ -19,6 +19,8 @@ export interface TreeProcess extends ProcessAncestor {
   ppid: number;
   /** Parsed from /proc/PID/cgroup; undefined when it was not read. */
   attribution: CgroupAttribution | undefined;
+  /** The origin of `attribution`, or `cgroup` when this field is absent. */
+  attributionSource?: AttributionSource;
 }
 
 /**
@@ -55,6 +57,11 @@ export class ProcessTree {
   /** Returns the cgroup attribution last seen for a pid, if any. */
   attributionOf(pid: number): CgroupAttribution | undefined {
     return this.nodes.get(pid)?.attribution;
+  }
+
+  /** Returns what the tree remembers of a pid, without reading /proc. */
+  known(pid: number): TreeProcess | undefined {
+    return this.nodes.get(pid);
   }
 
   /** Looks a process up, reading /proc when it is not known yet. */
