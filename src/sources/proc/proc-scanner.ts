@@ -59,11 +59,10 @@ function readNetFile(path: string): string {
   }
 }
 
-function remember(set: Set<string>, key: string): boolean {
+function remember<T>(set: Set<T>, key: T): boolean {
   if (set.has(key)) return false;
   set.add(key);
-  if (set.size > MAX_REMEMBERED)
-    set.delete(set.values().next().value as string);
+  if (set.size > MAX_REMEMBERED) set.delete(set.values().next().value as T);
   return true;
 }
 
@@ -75,7 +74,10 @@ function remember(set: Set<string>, key: string): boolean {
  * established connections as `outbound` when `connections` is set.
  */
 export class ProcScanner {
+  /** Processes scanned, as `PID:START_TICKS`. */
   private readonly seenProcesses = new Set<string>();
+  /** Pids that audit reported; numbers, because one is added per exec. */
+  private readonly reportedPids = new Set<number>();
   private readonly seenSockets = new Set<string>();
 
   constructor(
@@ -85,14 +87,14 @@ export class ProcScanner {
 
   /** Marks a pid as reported by another source (an audit exec event). */
   markReported(pid: number): void {
-    remember(this.seenProcesses, `pid:${pid}`);
+    remember(this.reportedPids, pid);
   }
 
   /** One scan of processes; returns events for the new ones. */
   async scanProcesses(nowMs = Date.now()): Promise<ProcessEvent[]> {
     const events: ProcessEvent[] = [];
     for (const pid of await listPids(this.context.procRoot)) {
-      if (this.seenProcesses.has(`pid:${pid}`)) continue;
+      if (this.reportedPids.has(pid)) continue;
       // Most processes were reported by an earlier scan. Their start time
       // in the stat file shows it, so only new ones are read in full.
       const stat = readProcStatSync(pid, this.context.procRoot);
