@@ -5,8 +5,8 @@ import {
   type StoreBackend,
 } from '../../test/support/store-backends.js';
 import type { Alert } from '../alerts/alert.js';
-import { decodeCursor } from './alert-filter.js';
 import { AgentStore } from './agent-store.js';
+import { decodeCursor } from './alert-filter.js';
 import { alertToRow } from './alert-row.js';
 import { Store } from './store.js';
 

@@ -16,8 +16,8 @@ import {
   emptyDelta,
   type MetricsDelta,
 } from './detection-metrics.js';
-import { persistAlert, type TrackedAlert } from './persist-alerts.js';
 import type { NormalizedBody } from './detection-thread-messages.js';
+import { persistAlert, type TrackedAlert } from './persist-alerts.js';
 import { queuedEvents } from './queued-events.js';
 
 /** Settings of the detection worker. */
