@@ -12,6 +12,7 @@ import {
 import type { AuditDiagnostic } from '../sources/k8s-audit/audit-value-handler.js';
 import { readAuditBatches } from '../sources/k8s-audit/read-audit-file.js';
 import {
+  emptyFlowScanCounts,
   type FlowScanOptions,
   flowFormatOf,
   scanFlowFile,
@@ -148,14 +149,17 @@ export async function scanFiles(
       options.format !== undefined && options.format !== 'auto';
     const flowFormat = await flowFormatOf(file, options, auditFormatGiven);
     if (flowFormat) {
+      // Counts fill as the file is read, so a file that fails partway
+      // still counts the flows it gave.
+      const counts = emptyFlowScanCounts();
       try {
-        const counts = await scanFlowFile(file, flowFormat, engine, options);
-        summary.records += counts.records;
-        addCounts(summary.skipped, counts.skipped);
+        await scanFlowFile(file, flowFormat, engine, options, counts);
       } catch (error) {
         summary.unreadableFiles++;
         options.onFileError?.(file, error as Error);
       }
+      summary.records += counts.records;
+      addCounts(summary.skipped, counts.skipped);
       continue;
     }
     const stats = createAuditReadStats();

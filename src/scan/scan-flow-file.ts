@@ -1,8 +1,11 @@
 import type { Engine } from '../engine/engine.js';
 import type { AddressInventory } from '../sources/flow/address-inventory.js';
-import type { FlowFormat } from '../sources/flow/flow-format.js';
+import type {
+  FlowFormat,
+  FlowParseStats,
+} from '../sources/flow/flow-format.js';
 import {
-  readFlowFile,
+  readFlowBatches,
   sniffFlowFormat,
 } from '../sources/flow/read-flow-file.js';
 import type { AuditDiagnostic } from '../sources/k8s-audit/audit-value-handler.js';
@@ -45,32 +48,64 @@ export async function flowFormatOf(
   }
 }
 
+/** Flow events between checks for alerts whose window has ended. */
+const EXPIRE_EVERY = 10_000;
 /**
- * Run the engine over one flow log; throws when the file cannot be
- * read, so the caller counts it as unreadable.
+ * How far behind the latest flow time a flow may come and still join an
+ * open alert. AWS writes the records of an aggregation interval of up
+ * to 10 minutes together, each with the time its own flow started.
+ */
+const DISORDER_TOLERANCE_MS = 15 * 60_000;
+
+/** Counts of a flow scan that starts from nothing. */
+export function emptyFlowScanCounts(): FlowScanCounts {
+  return { records: 0, skipped: {} };
+}
+
+/**
+ * Run the engine over one flow log in bounded memory, adding to
+ * `counts` as it goes. Throws when the file cannot be read to its end,
+ * so the caller counts it as unreadable; the flows before that point
+ * have been processed and counted.
  */
 export async function scanFlowFile(
   file: string,
   format: FlowFormat,
   engine: Engine,
   options: FlowScanOptions,
+  counts: FlowScanCounts = emptyFlowScanCounts(),
 ): Promise<FlowScanCounts> {
-  const counts: FlowScanCounts = { records: 0, skipped: {} };
-  const result = await readFlowFile(file, {
-    format,
+  const stats: FlowParseStats = { flows: 0, skipped: {} };
+  const batches = readFlowBatches(file, format, {
     cluster: options.defaultCluster,
     awsFields: options.awsFields,
     inventory: options.inventory,
+    stats,
     onProblem(problem) {
       counts.skipped['invalid-flow'] =
         (counts.skipped['invalid-flow'] ?? 0) + 1;
       options.onDiagnostic?.({ ...problem, code: 'invalid-event' });
     },
   });
-  for (const event of result.events) engine.process(event);
-  counts.records = result.events.length;
-  for (const [reason, count] of Object.entries(result.stats.skipped)) {
-    counts.skipped[reason] = (counts.skipped[reason] ?? 0) + count;
+  let latestMs = 0;
+  let sinceExpiry = 0;
+  try {
+    for await (const events of batches) {
+      for (const event of events) {
+        engine.process(event);
+        if (event.timeMs > latestMs) latestMs = event.timeMs;
+      }
+      counts.records += events.length;
+      sinceExpiry += events.length;
+      if (sinceExpiry >= EXPIRE_EVERY) {
+        engine.expire(latestMs - DISORDER_TOLERANCE_MS);
+        sinceExpiry = 0;
+      }
+    }
+  } finally {
+    for (const [reason, count] of Object.entries(stats.skipped)) {
+      counts.skipped[reason] = (counts.skipped[reason] ?? 0) + count;
+    }
   }
   return counts;
 }

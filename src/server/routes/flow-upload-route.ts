@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { FlowEvent } from '../../sources/event.js';
 import { FLOW_FORMATS } from '../../sources/flow/flow-format.js';
 import {
-  MAX_FLOW_FILE_BYTES,
-  readFlowFile,
+  readFlowBatches,
+  sniffFlowFormat,
 } from '../../sources/flow/read-flow-file.js';
 import type { AuditProblem } from '../../sources/k8s-audit/audit-problem.js';
 import type { Cluster } from '../../store/cluster-store.js';
@@ -21,6 +22,11 @@ const SOURCE = 'flow-logs';
 
 /** Flow events per ingest call, so one upload is several commits. */
 const UPLOAD_BATCH = 1000;
+/**
+ * Largest flow log accepted after decompression, in bytes, which bounds
+ * what a small gzip body can add to the queue.
+ */
+const MAX_FLOW_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 const flowUploadQuery = z.strictObject({
   format: z.enum(['auto', ...FLOW_FORMATS]).default('auto'),
@@ -39,7 +45,10 @@ export function registerFlowUploadRoute(
   scope: FastifyInstance,
   context: ServerContext,
 ): void {
-  const limit = Math.min(context.config.uploadLimitBytes, MAX_FLOW_FILE_BYTES);
+  const limit = Math.min(
+    context.config.uploadLimitBytes,
+    MAX_FLOW_UPLOAD_BYTES,
+  );
   const spool = join(context.config.dataDir, 'uploads');
 
   scope.post(
@@ -65,30 +74,18 @@ export function registerFlowUploadRoute(
 async function ingestFlowFile(
   context: ServerContext,
   file: string,
-  format: (typeof FLOW_FORMATS)[number] | 'auto',
+  requested: (typeof FLOW_FORMATS)[number] | 'auto',
   cluster: Cluster,
 ) {
   const receivedMs = Date.now();
-  const problems: AuditProblem[] = [];
-  let read: Awaited<ReturnType<typeof readFlowFile>>;
-  try {
-    read = await readFlowFile(file, {
-      format: format === 'auto' ? undefined : format,
-      cluster: cluster.name,
-      onProblem: (problem) =>
-        problems.push({
-          code: 'invalid-event',
-          reason: problem.reason,
-          line: problem.line,
-        }),
+  const format = requested === 'auto' ? await sniffFlowFormat(file) : requested;
+  if (!format) {
+    throw new ApiError('REQUEST_INVALID', {
+      reason: 'not a flow log of a known format',
     });
-  } catch (error) {
-    // readFlowFile throws only for the file as a whole: not a flow log,
-    // too large once inflated, or damaged gzip.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ApiError('REQUEST_INVALID', { reason });
   }
 
+  const problems: AuditProblem[] = [];
   const total: IngestResult = {
     received: 0,
     queued: 0,
@@ -96,8 +93,7 @@ async function ingestFlowFile(
     beforeEnrolment: 0,
     tooLarge: 0,
   };
-  for (let i = 0; i < read.events.length; i += UPLOAD_BATCH) {
-    const batch = read.events.slice(i, i + UPLOAD_BATCH);
+  const ingestBatch = async (batch: FlowEvent[]) => {
     const result = await context.ingest.ingest(
       cluster,
       SOURCE,
@@ -109,6 +105,33 @@ async function ingestFlowFile(
     total.duplicates += result.duplicates;
     total.beforeEnrolment += result.beforeEnrolment;
     total.tooLarge += result.tooLarge;
+  };
+
+  const batches = readFlowBatches(file, format, {
+    cluster: cluster.name,
+    maxBytes: MAX_FLOW_UPLOAD_BYTES,
+    onProblem: (problem) =>
+      problems.push({
+        code: 'invalid-event',
+        reason: problem.reason,
+        line: problem.line,
+      }),
+  });
+  let failure: string | undefined;
+  try {
+    const pending: FlowEvent[] = [];
+    for await (const events of batches) {
+      pending.push(...events);
+      while (pending.length >= UPLOAD_BATCH) {
+        await ingestBatch(pending.splice(0, UPLOAD_BATCH));
+      }
+    }
+    if (pending.length > 0) await ingestBatch(pending);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The reader throws only for the file as a whole: too large once
+    // inflated, or damaged gzip. Batches before that point stay queued.
+    failure = error instanceof Error ? error.message : String(error);
   }
 
   const { metrics } = context;
@@ -123,16 +146,22 @@ async function ingestFlowFile(
   context.logger.info(
     {
       cluster: cluster.name,
-      format: read.format,
+      format,
       events: total.received,
       queued: total.queued,
       beforeEnrolment: total.beforeEnrolment,
       invalid: problems.length,
+      error: failure,
     },
-    'flow upload ingested',
+    failure ? 'flow upload stopped early' : 'flow upload ingested',
   );
+  if (failure !== undefined) {
+    throw new ApiError('REQUEST_INVALID', {
+      reason: `${failure}; the ${total.queued} flows before that point were queued`,
+    });
+  }
   return {
-    format: read.format,
+    format,
     ...total,
     ...reportProblems(problems),
     ...enrolmentNotes(cluster, total.beforeEnrolment),

@@ -6,6 +6,12 @@ import {
   type FlowProblem,
 } from './flow-format.js';
 import {
+  type FlowParser,
+  MAX_FLOW_VALUE_BYTES,
+  parseFlowText,
+} from './flow-parser.js';
+import { LineSplitter } from './line-splitter.js';
+import {
   normalizeFlowAddress,
   parseCounter,
   parsePort,
@@ -54,7 +60,7 @@ function isHeader(words: string[]): boolean {
 }
 
 /**
- * Parse AWS VPC flow log text: one record per line, fields separated by
+ * Parses AWS VPC flow logs: one record per line, fields separated by
  * spaces, `-` for a field with no value. The field order is the default
  * version 2 format, or `options.fields` (a custom format), or the header
  * line that the file starts with. NODATA and SKIPDATA records are
@@ -63,34 +69,63 @@ function isHeader(words: string[]): boolean {
  * present, replace them because they are the packet's original
  * addresses behind NAT gateways and load balancers.
  */
+export class AwsVpcFlowParser implements FlowParser {
+  private fields: readonly string[];
+  private index: Map<string, number>;
+  private events: FlowEvent[] = [];
+  private readonly lines: LineSplitter;
+
+  constructor(private readonly options: AwsFlowOptions) {
+    this.fields = options.fields ?? AWS_DEFAULT_FIELDS;
+    this.index = fieldIndex(this.fields);
+    this.lines = new LineSplitter(
+      MAX_FLOW_VALUE_BYTES,
+      (text, line) => this.readLine(text, line),
+      options.onProblem,
+    );
+  }
+
+  push(chunk: Buffer): void {
+    this.lines.push(chunk);
+  }
+
+  end(): void {
+    this.lines.end();
+  }
+
+  drain(): FlowEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  private readLine(raw: string, line: number): void {
+    const content = raw.trim();
+    if (content === '') return;
+    const words = content.split(/\s+/);
+    if (isHeader(words)) {
+      this.fields = words;
+      this.index = fieldIndex(words);
+      return;
+    }
+    if (words.length !== this.fields.length) {
+      this.options.onProblem({
+        line,
+        reason: `record has ${words.length} fields, expected ${this.fields.length}`,
+      });
+      return;
+    }
+    const event = readRecord(words, this.index, line, this.options);
+    if (event) this.events.push(event);
+  }
+}
+
+/** Parse AWS VPC flow log text held in memory; see AwsVpcFlowParser. */
 export function parseAwsVpcFlowLog(
   text: string,
   options: AwsFlowOptions,
 ): FlowEvent[] {
-  const events: FlowEvent[] = [];
-  let fields: readonly string[] = options.fields ?? AWS_DEFAULT_FIELDS;
-  let index = fieldIndex(fields);
-  for (const [i, raw] of text.split('\n').entries()) {
-    const line = i + 1;
-    const content = raw.trim();
-    if (content === '') continue;
-    const words = content.split(/\s+/);
-    if (isHeader(words)) {
-      fields = words;
-      index = fieldIndex(fields);
-      continue;
-    }
-    if (words.length !== fields.length) {
-      options.onProblem({
-        line,
-        reason: `record has ${words.length} fields, expected ${fields.length}`,
-      });
-      continue;
-    }
-    const event = readRecord(words, index, line, options);
-    if (event) events.push(event);
-  }
-  return events;
+  return parseFlowText(new AwsVpcFlowParser(options), text);
 }
 
 function fieldIndex(fields: readonly string[]): Map<string, number> {

@@ -1,6 +1,9 @@
 import type { FlowEvent } from '../event.js';
+import type { SplitValue } from '../k8s-audit/json-value-splitter.js';
 import { buildFlowEvent, flowText } from './build-flow-event.js';
 import type { FlowParseStats, FlowProblem } from './flow-format.js';
+import { type FlowParser, parseFlowText } from './flow-parser.js';
+import { JsonFlowParser } from './json-flow-parser.js';
 import {
   normalizeFlowAddress,
   parseCounter,
@@ -34,66 +37,59 @@ interface TupleContext {
   line: number;
 }
 
+/** Members whose arrays hold records: the storage blob envelope. */
+const STREAMED_KEYS: ReadonlySet<string> = new Set(['records']);
+
 /**
- * Parse the text of an Azure flow log: a storage blob (`{"records":
- * […]}`) or one record per line. NSG flow log records (category
- * NetworkSecurityGroupFlowEvent) carry `properties.flows[].flows[]
- * .flowTuples`, version 1 with 8 fields per tuple and version 2 with 13;
- * VNet flow log records carry `flowRecords.flows[].flowGroups[]
- * .flowTuples` with 13 fields and millisecond times. Each bad tuple is
- * reported at its line and skipped.
+ * Create a parser of Azure flow logs: storage blobs (`{"records":
+ * […]}`), read record by record, or one record per line. NSG flow log
+ * records (category NetworkSecurityGroupFlowEvent) carry
+ * `properties.flows[].flows[].flowTuples`, version 1 with 8 fields per
+ * tuple and version 2 with 13. VNet flow log records carry
+ * `flowRecords.flows[].flowGroups[].flowTuples` with 13 fields and
+ * millisecond times. Each bad tuple is reported at its line and skipped.
  */
+export function createAzureFlowParser(options: AzureFlowOptions): FlowParser {
+  return new JsonFlowParser(
+    STREAMED_KEYS,
+    options.onProblem,
+    (record, split, events) => {
+      readRecord(record, split, options, events);
+    },
+  );
+}
+
+/** Parse Azure flow log text held in memory; see createAzureFlowParser. */
 export function parseAzureFlowLog(
   text: string,
   options: AzureFlowOptions,
 ): FlowEvent[] {
-  const events: FlowEvent[] = [];
-  const locator = new TextLocator(text);
-  for (const { record, line } of recordsOf(text, options)) {
-    if (!isRecord(record)) {
-      options.onProblem({ line, reason: 'flow log record is not an object' });
-      continue;
-    }
-    if (isRecord(record.flowRecords)) {
-      readVnetRecord(record, line, locator, options, events);
-    } else if (isRecord(record.properties)) {
-      readNsgRecord(record, line, locator, options, events);
-    } else {
-      options.onProblem({
-        line,
-        reason: 'record has neither properties.flows nor flowRecords',
-      });
-    }
-  }
-  return events;
+  return parseFlowText(createAzureFlowParser(options), text);
 }
 
-function recordsOf(
-  text: string,
+function readRecord(
+  record: unknown,
+  split: SplitValue,
   options: AzureFlowOptions,
-): { record: unknown; line: number }[] {
-  try {
-    const document = JSON.parse(text) as unknown;
-    if (isRecord(document) && Array.isArray(document.records)) {
-      return document.records.map((record) => ({ record, line: 1 }));
-    }
-    return [{ record: document, line: 1 }];
-  } catch {
-    // Not one document: one record per line, as exports to files write.
+  events: FlowEvent[],
+): void {
+  const line = split.line;
+  if (!isRecord(record)) {
+    options.onProblem({ line, reason: 'flow log record is not an object' });
+    return;
   }
-  const records: { record: unknown; line: number }[] = [];
-  for (const [index, raw] of text.split('\n').entries()) {
-    if (raw.trim() === '') continue;
-    try {
-      records.push({ record: JSON.parse(raw), line: index + 1 });
-    } catch (error) {
-      options.onProblem({
-        line: index + 1,
-        reason: `invalid JSON: ${(error as Error).message.slice(0, 120)}`,
-      });
-    }
+  // Tuples are found in the record's own text, which starts at `line`.
+  const locator = new TextLocator(split.text, line);
+  if (isRecord(record.flowRecords)) {
+    readVnetRecord(record, line, locator, options, events);
+  } else if (isRecord(record.properties)) {
+    readNsgRecord(record, line, locator, options, events);
+  } else {
+    options.onProblem({
+      line,
+      reason: 'record has neither properties.flows nor flowRecords',
+    });
   }
-  return records;
 }
 
 function readNsgRecord(

@@ -1,6 +1,8 @@
 import { type FlowEvent, type PodRef, UNKNOWN } from '../event.js';
 import { buildFlowEvent, flowText } from './build-flow-event.js';
 import type { FlowParseStats, FlowProblem } from './flow-format.js';
+import { type FlowParser, parseFlowText } from './flow-parser.js';
+import { JsonFlowParser } from './json-flow-parser.js';
 import {
   normalizeFlowAddress,
   parseCounter,
@@ -34,39 +36,14 @@ function text(value: unknown): string | undefined {
     : undefined;
 }
 
-function entriesOf(
-  source: string,
-  options: GcpFlowOptions,
-): { entry: unknown; line: number }[] {
-  try {
-    const document = JSON.parse(source) as unknown;
-    const list = Array.isArray(document)
-      ? document
-      : isRecord(document) && Array.isArray(document.entries)
-        ? document.entries
-        : [document];
-    return list.map((entry) => ({ entry, line: 1 }));
-  } catch {
-    // One entry per line, as `gcloud logging read --format=json` piped
-    // through jq -c or a sink to Cloud Storage writes.
-  }
-  const entries: { entry: unknown; line: number }[] = [];
-  for (const [i, raw] of source.split('\n').entries()) {
-    if (raw.trim() === '') continue;
-    try {
-      entries.push({ entry: JSON.parse(raw), line: i + 1 });
-    } catch (error) {
-      options.onProblem({
-        line: i + 1,
-        reason: `invalid JSON: ${(error as Error).message.slice(0, 120)}`,
-      });
-    }
-  }
-  return entries;
-}
+/** Members whose arrays hold entries, as the entries.list API returns. */
+const STREAMED_KEYS: ReadonlySet<string> = new Set(['entries']);
 
 /**
- * Parse GCP VPC flow logs as Cloud Logging writes them: entries with
+ * Create a parser of GCP VPC flow logs as Cloud Logging writes them:
+ * entries one per line (as `gcloud logging read --format=json` piped
+ * through `jq -c` or a sink to Cloud Storage writes them), a JSON array
+ * of entries, or an object with an `entries` array. Entries have
  * `jsonPayload.connection` (src_ip, dest_ip, src_port, dest_port,
  * protocol) and `reporter`, SRC when the sending VM logged the flow and
  * DEST when the receiving one did. The reporting side is the local one,
@@ -74,16 +51,23 @@ function entriesOf(
  * A flow reported by its receiver was delivered, so it is allowed; a
  * sender cannot tell, so its action is unknown.
  */
+export function createGcpVpcFlowParser(options: GcpFlowOptions): FlowParser {
+  return new JsonFlowParser(
+    STREAMED_KEYS,
+    options.onProblem,
+    (entry, split, events) => {
+      const event = readEntry(entry, split.line, options);
+      if (event) events.push(event);
+    },
+  );
+}
+
+/** Parse GCP VPC flow log text held in memory; see createGcpVpcFlowParser. */
 export function parseGcpVpcFlowLog(
   source: string,
   options: GcpFlowOptions,
 ): FlowEvent[] {
-  const events: FlowEvent[] = [];
-  for (const { entry, line } of entriesOf(source, options)) {
-    const event = readEntry(entry, line, options);
-    if (event) events.push(event);
-  }
-  return events;
+  return parseFlowText(createGcpVpcFlowParser(options), source);
 }
 
 function readEntry(

@@ -1,16 +1,16 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { type FlowEvent, UNKNOWN } from '../event.js';
+import { openAuditInput } from '../k8s-audit/open-audit-input.js';
 import type { AddressInventory } from './address-inventory.js';
 import { attributeFlow } from './attribute-flow.js';
 import { detectFlowFormat } from './detect-flow-format.js';
 import type { FlowFormat, FlowParseStats, FlowProblem } from './flow-format.js';
-import { parseAwsVpcFlowLog } from './parse-aws-vpc-flow-log.js';
-import { parseAzureFlowLog } from './parse-azure-flow-log.js';
-import { parseGcpVpcFlowLog } from './parse-gcp-vpc-flow-log.js';
+import type { FlowParser } from './flow-parser.js';
+import { AwsVpcFlowParser } from './parse-aws-vpc-flow-log.js';
+import { createAzureFlowParser } from './parse-azure-flow-log.js';
+import { createGcpVpcFlowParser } from './parse-gcp-vpc-flow-log.js';
 
-/** Largest flow log read at once, after decompression, in bytes. */
-export const MAX_FLOW_FILE_BYTES = 256 * 1024 * 1024;
 /** Bytes read to detect a format. */
 const SNIFF_BYTES = 64 * 1024;
 
@@ -20,11 +20,19 @@ function isGzip(buffer: Buffer): boolean {
 
 /** Settings for reading one flow log. */
 export interface FlowReadOptions {
+  /** readFlowFile only: the format, which is otherwise detected. */
   format?: FlowFormat;
   cluster?: string;
   /** AWS only: the field order of a custom format without a header. */
   awsFields?: readonly string[];
   inventory?: AddressInventory;
+  /**
+   * Largest input read, in bytes after decompression; reading throws
+   * past it. Unset, a file of any size is read.
+   */
+  maxBytes?: number;
+  /** Counts of flows and skipped entries, filled while reading. */
+  stats?: FlowParseStats;
   onProblem?: (problem: FlowProblem & { file: string }) => void;
 }
 
@@ -64,43 +72,98 @@ export async function sniffFlowFormat(
 }
 
 /**
- * Read a whole flow log (gzip or not) and parse it into flow events,
- * each attributed through the inventory. Throws when the file cannot be
- * read, is over MAX_FLOW_FILE_BYTES, or is not a flow log of a known
- * format; entries it cannot use go to onProblem.
+ * Read a flow log (gzip or not, `-` for standard input) in bounded
+ * memory and yield its flow events chunk by chunk, each attributed
+ * through the inventory. Entries it cannot use go to onProblem with
+ * their line, and reading goes on. Throws when the file cannot be read,
+ * its gzip stream is damaged or it is larger than `maxBytes`, which may
+ * happen after earlier batches were yielded.
+ */
+export async function* readFlowBatches(
+  file: string,
+  format: FlowFormat,
+  options: FlowReadOptions = {},
+): AsyncGenerator<FlowEvent[]> {
+  const parser = createFlowParser(file, format, options);
+  let bytes = 0;
+  let first = true;
+  for await (let chunk of openAuditInput(file)) {
+    if (first) {
+      chunk = withoutByteOrderMark(chunk);
+      first = false;
+    }
+    bytes += chunk.length;
+    if (options.maxBytes !== undefined && bytes > options.maxBytes) {
+      throw new Error(
+        `flow log larger than ${options.maxBytes} bytes after decompression`,
+      );
+    }
+    parser.push(chunk);
+    const events = parser.drain();
+    if (events.length > 0) yield attributed(events, options.inventory);
+  }
+  parser.end();
+  const events = parser.drain();
+  if (events.length > 0) yield attributed(events, options.inventory);
+}
+
+/**
+ * Read a whole flow log with readFlowBatches and collect its events, for
+ * tests and files known to be small. The format is `options.format`, or
+ * detected from the first bytes. Throws as readFlowBatches does, and
+ * when the file is not a flow log of a known format.
  */
 export async function readFlowFile(
   file: string,
   options: FlowReadOptions = {},
 ): Promise<FlowReadResult> {
-  let buffer: Buffer = await readFile(file);
-  if (isGzip(buffer)) {
-    buffer = gunzipSync(buffer, { maxOutputLength: MAX_FLOW_FILE_BYTES });
-  }
-  if (buffer.length > MAX_FLOW_FILE_BYTES) {
-    throw new Error(`flow log larger than ${MAX_FLOW_FILE_BYTES} bytes`);
-  }
-  const text = buffer.toString('utf8');
-  const format = options.format ?? detectFlowFormat(text.slice(0, SNIFF_BYTES));
+  const format = options.format ?? (await sniffFlowFormat(file));
   if (!format) throw new Error('not a flow log of a known format');
 
-  const stats: FlowParseStats = { flows: 0, skipped: {} };
+  const stats = options.stats ?? { flows: 0, skipped: {} };
   let problems = 0;
+  const events: FlowEvent[] = [];
+  const batches = readFlowBatches(file, format, {
+    ...options,
+    stats,
+    onProblem(problem) {
+      problems++;
+      options.onProblem?.(problem);
+    },
+  });
+  for await (const batch of batches) events.push(...batch);
+  return { format, events, stats, problems };
+}
+
+function createFlowParser(
+  file: string,
+  format: FlowFormat,
+  options: FlowReadOptions,
+): FlowParser {
   const common = {
     file,
     cluster: options.cluster ?? UNKNOWN,
-    stats,
+    stats: options.stats ?? { flows: 0, skipped: {} },
     onProblem(problem: FlowProblem) {
-      problems++;
       options.onProblem?.({ file, ...problem });
     },
   };
-  const events =
-    format === 'aws-vpc'
-      ? parseAwsVpcFlowLog(text, { ...common, fields: options.awsFields })
-      : format === 'gcp-vpc'
-        ? parseGcpVpcFlowLog(text, common)
-        : parseAzureFlowLog(text, common);
-  for (const event of events) attributeFlow(event, options.inventory);
-  return { format, events, stats, problems };
+  if (format === 'aws-vpc') {
+    return new AwsVpcFlowParser({ ...common, fields: options.awsFields });
+  }
+  if (format === 'gcp-vpc') return createGcpVpcFlowParser(common);
+  return createAzureFlowParser(common);
+}
+
+function attributed(
+  events: FlowEvent[],
+  inventory: AddressInventory | undefined,
+): FlowEvent[] {
+  for (const event of events) attributeFlow(event, inventory);
+  return events;
+}
+
+function withoutByteOrderMark(chunk: Buffer): Buffer {
+  const bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+  return bom ? chunk.subarray(3) : chunk;
 }

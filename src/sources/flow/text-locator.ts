@@ -2,29 +2,33 @@
  * Finds the lines of strings inside a parsed JSON document, so that flow
  * tuples can be reported as `FILE:LINE`. Tuples are looked up in file
  * order, so each search starts where the previous one ended and the
- * whole file is scanned about once.
+ * whole text is scanned about once. The text may be one record of a
+ * file, whose first line is `firstLine`.
  */
 export class TextLocator {
   private readonly newlines: number[] = [];
   private cursor = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly firstLine = 1,
+  ) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
       this.newlines.push(i);
     }
   }
 
-  /** Find the line of the next `"needle"` after the last one, or 1. */
+  /** Find the line of the next `"needle"` after the last one, or the first. */
   lineOf(needle: string): number {
     const quoted = `"${needle}"`;
     let at = this.text.indexOf(quoted, this.cursor);
     if (at < 0) at = this.text.indexOf(quoted);
-    if (at < 0) return 1;
+    if (at < 0) return this.firstLine;
     this.cursor = at + quoted.length;
     return this.lineAt(at);
   }
 
-  /** Convert a character offset to its 1-based line number. */
+  /** Convert a character offset to its line number in the file. */
   lineAt(offset: number): number {
     let low = 0;
     let high = this.newlines.length;
@@ -33,6 +37,6 @@ export class TextLocator {
       if ((this.newlines[mid] as number) < offset) low = mid + 1;
       else high = mid;
     }
-    return low + 1;
+    return low + this.firstLine;
   }
 }

@@ -14,9 +14,15 @@ export interface SplitValue {
   envelope?: { key: string; index: number; members: JsonObject };
 }
 
-// Arrays of these members are streamed element by element: EventList
-// items, AKS records, CloudWatch logEvents and filter-log-events events.
-const STREAMED_KEYS = new Set(['items', 'records', 'logEvents', 'events']);
+// Arrays of these members are streamed element by element by default:
+// EventList items, AKS records, CloudWatch logEvents and filter-log-events
+// events.
+const STREAMED_KEYS: ReadonlySet<string> = new Set([
+  'items',
+  'records',
+  'logEvents',
+  'events',
+]);
 
 const NEWLINE = 10;
 const QUOTE = 34;
@@ -31,9 +37,9 @@ const COLON = 58;
 /**
  * Splits a stream of JSON text into values in bounded memory: one value
  * per top-level document, one per element of a top-level array, and one
- * per element of a streamed member array (`items`, `records`,
- * `logEvents`, `events`) of a top-level object. Values may span lines or
- * share one.
+ * per element of a streamed member array of a top-level object (by
+ * default `items`, `records`, `logEvents` and `events`). Values may span
+ * lines or share one.
  *
  * It tracks only strings and brackets; `JSON.parse` validates each value.
  * A raw newline inside a string, or a `{` at the start of a line inside
@@ -71,6 +77,8 @@ export class JsonValueSplitter {
     private readonly onValue: (value: SplitValue) => void,
     private readonly onProblem: (problem: AuditProblem) => void,
     firstLine = 1,
+    /** Member names whose arrays are streamed element by element. */
+    private readonly streamedKeys = STREAMED_KEYS,
   ) {
     this.line = firstLine;
     this.outer = new ValueCapture(maxValueBytes);
@@ -239,7 +247,7 @@ export class JsonValueSplitter {
       return true;
     }
     if (byte === COLON) {
-      this.streamNext = STREAMED_KEYS.has(this.lastKey);
+      this.streamNext = this.streamedKeys.has(this.lastKey);
       return true;
     }
     const stream = this.streamNext && byte === OPEN_BRACKET;
