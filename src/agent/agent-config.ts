@@ -24,6 +24,11 @@ export const agentConfigSchema = z.strictObject({
   events: z.boolean().default(false),
   /** Rule pack folder; the shipped pack by default. */
   rules: z.string().min(1).optional(),
+  /**
+   * Threat-intelligence feed files as `[CATEGORY=]FILE`, read at start
+   * and used with what the server sends.
+   */
+  intel: z.array(z.string().min(1)).default([]),
   /** auditd's log; `-` reads an audisp plugin stream on stdin. */
   auditLog: z.string().min(1).default('/var/log/audit/audit.log'),
   /** Read the audit log from its start instead of its end. */

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Alert } from '../alerts/alert.js';
 import { Engine } from '../engine/engine.js';
-import { type IntelLookup, NO_INTEL } from '../engine/intel-lookup.js';
+import type { IntelLookup } from '../engine/intel-lookup.js';
 import { loadRulePack, type RulePack } from '../engine/load-rules.js';
 import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import { AuditCollector } from '../sources/auditd/audit-collector.js';
@@ -21,6 +21,7 @@ import { AlertSink } from './alert-sink.js';
 import { AlertUploader } from './alert-uploader.js';
 import { Attributor } from './attributor.js';
 import { buildInventory } from './build-inventory.js';
+import { combineIntel } from './combine-intel.js';
 import { hostRulePack } from './host-rule-pack.js';
 import { PulledCopy } from './pulled-copy.js';
 import {
@@ -72,13 +73,18 @@ export class Agent {
   /** The running drain, or a resolved promise when the queue is empty. */
   private queue: Promise<void> = Promise.resolve();
   private draining = false;
-  private intel: IntelLookup = NO_INTEL;
+  private intel: IntelLookup;
   private readonly startedAt = new Date().toISOString();
 
+  /**
+   * `localIntel` is the intelligence of the `--intel` feed files, used
+   * together with what the server sends.
+   */
   constructor(
     private readonly config: AgentConfig,
     private readonly logger: Logger,
     output: Writable | undefined,
+    private readonly localIntel?: IntelLookup,
   ) {
     this.identity = {
       cluster: config.cluster,
@@ -125,7 +131,7 @@ export class Agent {
     this.sink = new AlertSink(output, config.events, this.spool, this.uploader);
 
     const stored = this.pack?.loadStored();
-    this.intel = this.intelCopy?.loadStored() ?? NO_INTEL;
+    this.intel = combineIntel(this.intelCopy?.loadStored(), localIntel);
     this.engine = this.createEngine(
       stored ??
         hostRulePack(loadRulePack(config.rules ?? defaultRulePackDir())),
@@ -325,7 +331,7 @@ export class Agent {
     // download does not hold back a new rule pack.
     const pack = await this.refreshCopy(this.pack);
     const intel = await this.refreshCopy(this.intelCopy);
-    if (intel) this.intel = intel;
+    if (intel) this.intel = combineIntel(intel, this.localIntel);
     if (!pack && !intel) return;
     this.engine.flush();
     this.engine = this.createEngine(pack ?? this.engine.pack);

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { Agent } from '../agent/agent.js';
 import { type AgentConfig, parseAgentConfig } from '../agent/agent-config.js';
+import type { IntelLookup } from '../engine/intel-lookup.js';
 import {
   installAgentAuditRules,
   removeAgentAuditRules,
@@ -12,9 +13,9 @@ function integer(value: string | undefined): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
-function configFrom(
-  options: Record<string, string | boolean | undefined>,
-): AgentConfig {
+type AgentOptions = Record<string, string | string[] | boolean | undefined>;
+
+function configFrom(options: AgentOptions): AgentConfig {
   const input: Record<string, unknown> = {
     server: options.server,
     cluster: options.cluster,
@@ -23,6 +24,7 @@ function configFrom(
     output: options.output,
     events: options.events === true,
     rules: options.rules,
+    intel: options.intel,
     auditLog: options.auditLog,
     auditFromStart: options.auditFromStart === true,
     auditPollMs: integer(options.auditPollInterval as string | undefined),
@@ -40,6 +42,44 @@ function configFrom(
   for (const key of Object.keys(input))
     if (input[key] === undefined) delete input[key];
   return parseAgentConfig(input);
+}
+
+/**
+ * Reads the `--intel` feed files with the parsers of `vigil intel load`.
+ * They are imported only when files are given, so that an agent without
+ * feeds does not hold them in memory. Each entry that cannot be used is
+ * logged. Returns undefined without files, and throws on an invalid
+ * category or an unreadable file.
+ */
+async function loadIntelFiles(
+  specs: readonly string[],
+  logger: Logger,
+): Promise<IntelLookup | undefined> {
+  if (specs.length === 0) return undefined;
+  const { loadIntel, parseIntelSpec } = await import('../intel/load-intel.js');
+  const files = specs.map((spec) => parseIntelSpec(spec));
+  for (const { file } of files) requireReadable('--intel', file, 'file');
+  let skipped = 0;
+  const store = loadIntel({
+    files,
+    includeDefault: false,
+    onDiagnostic(diagnostic) {
+      skipped++;
+      logger.warn(
+        {
+          file: diagnostic.file,
+          line: diagnostic.line,
+          reason: diagnostic.reason,
+        },
+        'intel entry skipped',
+      );
+    },
+  });
+  logger.info(
+    { files: files.map((f) => f.file), indicators: store.size, skipped },
+    'intel files loaded',
+  );
+  return store;
 }
 
 function auditRulesCommand(): Command {
@@ -105,6 +145,14 @@ export function agentCommand(): Command {
     .option('--events', 'with --output -, also print normalized events')
     .option('--rules <dir>', 'rule pack folder (default: the shipped pack)')
     .option(
+      '--intel <[category=]file>',
+      'add a threat-intelligence feed file (plain list, CSV, JSON lines, ' +
+        'STIX or MISP); entries without a category get this one, ' +
+        'malicious by default (repeatable)',
+      (spec: string, previous: string[]) => [...previous, spec],
+      [] as string[],
+    )
+    .option(
       '--audit-log <file>',
       "auditd's log, or - for an audisp plugin stream on stdin",
       '/var/log/audit/audit.log',
@@ -137,46 +185,55 @@ export function agentCommand(): Command {
     .option('--log-level <level>', 'pino log level, written to stderr', 'info');
   command.addCommand(auditRulesCommand());
 
-  command.action(
-    async (options: Record<string, string | boolean | undefined>) => {
-      let config: AgentConfig;
-      try {
-        config = configFrom(options);
-        if (config.rules) requireReadable('--rules', config.rules, 'directory');
-      } catch (error) {
-        process.stderr.write(`vigil agent: ${(error as Error).message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const logger = pino(
-        { level: config.logLevel, base: { service: 'vigil-agent' } },
-        pino.destination(2),
+  command.action(async (options: AgentOptions) => {
+    let config: AgentConfig;
+    try {
+      config = configFrom(options);
+      if (config.rules) requireReadable('--rules', config.rules, 'directory');
+    } catch (error) {
+      process.stderr.write(`vigil agent: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const logger = pino(
+      { level: config.logLevel, base: { service: 'vigil-agent' } },
+      pino.destination(2),
+    );
+    let intel: IntelLookup | undefined;
+    try {
+      intel = await loadIntelFiles(config.intel, logger);
+    } catch (error) {
+      process.stderr.write(
+        `vigil agent: cannot load intel: ${(error as Error).message}\n`,
       );
-      const agent = new Agent(
-        config,
-        logger,
-        config.output === '-' ? process.stdout : undefined,
-      );
+      process.exitCode = 2;
+      return;
+    }
+    const agent = new Agent(
+      config,
+      logger,
+      config.output === '-' ? process.stdout : undefined,
+      intel,
+    );
 
-      // The agent's own timers do not hold the process open, so that tests
-      // can embed it. The command keeps the process open until a signal.
-      const keepAlive = setInterval(() => {}, 1 << 30);
-      let stopping = false;
-      const stop = async () => {
-        if (stopping) return;
-        stopping = true;
-        clearInterval(keepAlive);
-        await agent.stop();
-        process.exit(0);
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-      await agent.start();
-      if (config.audit && config.auditLog === '-') {
-        await agent.readAuditStream(process.stdin);
-        await stop();
-      }
-    },
-  );
+    // The agent's own timers do not hold the process open, so that tests
+    // can embed it. The command keeps the process open until a signal.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(keepAlive);
+      await agent.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    await agent.start();
+    if (config.audit && config.auditLog === '-') {
+      await agent.readAuditStream(process.stdin);
+      await stop();
+    }
+  });
   return command;
 }
