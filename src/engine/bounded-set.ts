@@ -20,12 +20,17 @@ export class BoundedSet<K> {
 
   /** Add a key; returns false when it was already present. */
   add(key: K): boolean {
-    if (this.has(key)) return false;
-    if (this.current.size >= this.generationSize) {
-      this.previous = this.current;
-      this.current = new Set();
+    if (this.previous.has(key)) return false;
+    const current = this.current;
+    const size = current.size;
+    if (size < this.generationSize) {
+      // The size tells whether the key was new, which spares a lookup.
+      current.add(key);
+      return current.size > size;
     }
-    this.current.add(key);
+    if (current.has(key)) return false;
+    this.previous = current;
+    this.current = new Set([key]);
     return true;
   }
 
