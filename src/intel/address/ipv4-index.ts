@@ -14,12 +14,11 @@ const WIDE = 0xffff;
  * compares against an end.
  *
  * The pieces are grouped in 65,536 buckets by the top 16 bits of their
- * first address. Each bucket's slice of `entries` begins with a piece
- * that starts at the bucket's first address, carrying the set in effect
- * there, so that a lookup searches one slice and never looks outside it.
- * An entry is `(low 16 bits of the first address << 16) | set id`, which
- * orders entries by address within a bucket and puts the set id in the
- * word that the binary search compares, so a lookup reads one array.
+ * first address. An entry is `(low 16 bits of the first address << 16)
+ * | set id`, which orders entries by address within a bucket and puts the
+ * set id in the word that the binary search compares, so a lookup reads
+ * one array. An address before the first piece of its bucket lies in the
+ * last piece of an earlier bucket, which is the entry before the slice.
  */
 export class IPv4Index {
   private constructor(
@@ -41,44 +40,23 @@ export class IPv4Index {
   ): IPv4Index {
     const pieces = piecesOf(starts, ends, sets);
     const wide = sets.some((set) => set >= WIDE);
-    const capacity = pieces.count + BUCKETS;
-    const entries = new Uint32Array(capacity);
-    const wideSets = new Uint32Array(wide ? capacity : 0);
+    const entries = new Uint32Array(pieces.count);
+    const wideSets = new Uint32Array(wide ? pieces.count : 0);
     const slices = new Uint32Array(BUCKETS + 1);
 
-    let count = 0;
-    const emit = (low: number, set: number) => {
-      entries[count] = ((low << 16) | Math.min(set, WIDE)) >>> 0;
-      if (wide) wideSets[count] = set;
-      count++;
-    };
-
-    let next = 0;
-    let current = 0;
-    for (let bucket = 0; bucket < BUCKETS; bucket++) {
-      slices[bucket] = count;
-      const first = bucket * 65536;
-      if (next < pieces.count && pieces.firsts[next] === first) {
-        current = pieces.sets[next++] as number;
-      }
-      emit(0, current);
-      while (
-        next < pieces.count &&
-        (pieces.firsts[next] as number) < first + 65536
-      ) {
-        current = pieces.sets[next] as number;
-        emit((pieces.firsts[next++] as number) & 0xffff, current);
-      }
+    let bucket = 0;
+    for (let i = 0; i < pieces.count; i++) {
+      const first = pieces.firsts[i] as number;
+      const set = pieces.sets[i] as number;
+      while (bucket <= first >>> 16) slices[bucket++] = i;
+      entries[i] = (((first & 0xffff) << 16) | Math.min(set, WIDE)) >>> 0;
+      if (wide) wideSets[i] = set;
     }
-    slices[BUCKETS] = count;
-    return new IPv4Index(
-      slices,
-      entries.slice(0, count),
-      wide ? wideSets.slice(0, count) : wideSets,
-    );
+    while (bucket <= BUCKETS) slices[bucket++] = pieces.count;
+    return new IPv4Index(slices, entries, wideSets);
   }
 
-  /** Number of entries: one per piece, plus one per bucket at most. */
+  /** Number of entries, one per piece. */
   get size(): number {
     return this.entries.length;
   }
@@ -87,11 +65,12 @@ export class IPv4Index {
   lookup(address: number): number {
     const entries = this.entries;
     const bucket = address >>> 16;
-    let low = this.slices[bucket] as number;
-    let high = (this.slices[bucket + 1] as number) - 1;
-    // The last entry at or below `key` is the piece that contains the
-    // address, and the slice's first entry is always at or below it.
+    // Find the last entry at or below `key` in the slice, starting from
+    // the entry before it. The first piece starts at address 0, so the
+    // search never ends before entry 0.
     const key = ((address << 16) | 0xffff) >>> 0;
+    let low = (this.slices[bucket] as number) - 1;
+    let high = (this.slices[bucket + 1] as number) - 1;
     while (low < high) {
       const mid = (low + high + 1) >>> 1;
       if ((entries[mid] as number) <= key) low = mid;
