@@ -149,6 +149,28 @@ describe('readAuditFile', () => {
     ]);
   });
 
+  it('skips an oversized line inside one chunk', async () => {
+    const long = `{"pad":"${'x'.repeat(5_000)}"}`;
+    const path = writeTemp('long-short.log', [EXEC, long, EXEC].join('\n'));
+    const { events, diagnostics } = await read(path, {
+      maxValueBytes: 4_000,
+    });
+    expect(events.map((event) => event.origin.line)).toEqual([1, 3]);
+    expect(diagnostics).toEqual([
+      '2: line is longer than the maximum of 4000 bytes',
+    ]);
+  });
+
+  it('reads CRLF lines and blank lines', async () => {
+    const text = ['', `  ${EXEC}\t`, ' ', HOST_PID, ''].join('\r\n');
+    const { events, diagnostics, stats } = await read(
+      writeTemp('crlf.log', text),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(events.map((event) => event.origin.line)).toEqual([2, 4]);
+    expect(stats.lines).toBe(4);
+  });
+
   it('reads gzip by magic bytes', async () => {
     const path = writeTemp('audit.log', gzipSync(`${EXEC}\n${HOST_PID}\n`));
     const { events } = await read(path);

@@ -129,14 +129,29 @@ class LineReader {
         return;
       }
       this.line++;
-      const bytes = this.takeLine(chunk.subarray(start, newline));
+      const lineStart = start;
       start = newline + 1;
-      if (bytes === undefined) continue;
-      if (!this.decided && this.opensDocument(bytes)) {
-        this.startDocument([bytes, NEWLINE, chunk.subarray(start)], this.line);
+      // Lines within the chunk are read in place: a Buffer view per line
+      // costs more than the line's own decoding.
+      let bytes = chunk;
+      let from = lineStart;
+      let to = newline;
+      if (this.skipping || this.carry.length > 0) {
+        const joined = this.takeLine(chunk.subarray(lineStart, newline));
+        if (joined === undefined) continue;
+        bytes = joined;
+        from = 0;
+        to = joined.length;
+      } else if (newline - lineStart > this.maxBytes) {
+        this.reportOversized(this.line);
+        continue;
+      }
+      if (!this.decided && this.opensDocument(bytes, from, to)) {
+        const line = bytes.subarray(from, to);
+        this.startDocument([line, NEWLINE, chunk.subarray(start)], this.line);
         return;
       }
-      this.handleLine(bytes);
+      this.handleLine(bytes, from, to);
     }
   }
 
@@ -149,11 +164,11 @@ class LineReader {
     this.line++;
     const bytes = this.takeLine(Buffer.alloc(0));
     if (bytes === undefined) return;
-    if (!this.decided && this.opensDocument(bytes)) {
+    if (!this.decided && this.opensDocument(bytes, 0, bytes.length)) {
       this.startDocument([bytes], this.line).end();
       return;
     }
-    this.handleLine(bytes);
+    this.handleLine(bytes, 0, bytes.length);
   }
 
   /** Returns the number of lines read, a last line without newline included. */
@@ -201,15 +216,16 @@ class LineReader {
     return bytes;
   }
 
-  /** Decides the mode on the first non-blank line. A line that starts a
-   * top-level array, or ends in `{`, `[`, `,` or `:`, opens a document. */
-  private opensDocument(bytes: Buffer): boolean {
-    let first = 0;
-    while (first < bytes.length && isSpace(bytes[first] as number)) first++;
-    if (first === bytes.length) return false;
+  /** Decides the mode on the first non-blank line, `bytes[from, to)`.
+   * A line that starts a top-level array, or ends in `{`, `[`, `,` or
+   * `:`, opens a document. */
+  private opensDocument(bytes: Buffer, from: number, to: number): boolean {
+    let first = from;
+    while (first < to && isSpace(bytes[first] as number)) first++;
+    if (first === to) return false;
     this.decided = true;
 
-    let last = bytes.length - 1;
+    let last = to - 1;
     while (isSpace(bytes[last] as number)) last--;
     if (bytes[first] === 91) return true;
     const end = bytes[last];
@@ -233,10 +249,11 @@ class LineReader {
     return splitter;
   }
 
-  private handleLine(bytes: Buffer): void {
-    let end = bytes.length;
-    while (end > 0 && isSpace(bytes[end - 1] as number)) end--;
-    let start = 0;
+  /** Hands `bytes[from, to)`, without surrounding blanks, to the handler. */
+  private handleLine(bytes: Buffer, from: number, to: number): void {
+    let end = to;
+    while (end > from && isSpace(bytes[end - 1] as number)) end--;
+    let start = from;
     while (start < end && isSpace(bytes[start] as number)) start++;
     if (start === end) return;
     this.handler.handleLine(bytes.toString('utf8', start, end), this.line);
