@@ -435,7 +435,10 @@ function compileOperator(
       return (v, context) => {
         if (typeof v !== 'string') return false;
         const found = context.categoriesOf(v);
-        return found.some((c) => categories.includes(c));
+        for (let i = 0; i < found.length; i++) {
+          if (categories.includes(found[i] as string)) return true;
+        }
+        return false;
       };
     }
     default:

@@ -40,6 +40,8 @@ const NO_EVENT = {
 /** Stages after which the API server logs nothing more of a request. */
 const FINAL_STAGES = new Set(['ResponseComplete', 'Panic']);
 
+const NO_ALERTS: readonly Alert[] = Object.freeze([]);
+
 /** Requests remembered to raise each rule once across audit stages. */
 const MAX_REMEMBERED_REQUESTS = 100_000;
 
@@ -136,30 +138,31 @@ export class Engine {
   }
 
   /** Evaluate one event; returns the alerts it opened or updated. */
-  process(event: VigilEvent): Alert[] {
+  process(event: VigilEvent): readonly Alert[] {
     this.stats.events++;
     const enrolled = this.options.enrolledAt?.(event.cluster);
     if (enrolled !== undefined && event.timeMs < enrolled) {
       this.stats.beforeEnrolment++;
-      return [];
+      return NO_ALERTS;
     }
 
     const candidates = this.index.candidates(event);
-    if (candidates.length === 0) return [];
+    if (candidates.length === 0) return NO_ALERTS;
     const stage = event.kind === 'k8s-audit' ? event.audit.stage : '';
     // One context serves every event in turn: process is not reentrant,
     // and nothing keeps a context past the evaluation of its event.
     const context = this.context;
     context.reset(event);
-    const alerts: Alert[] = [];
+    // Most events raise nothing, so the list is made on the first alert.
+    let alerts: Alert[] | undefined;
     for (const run of candidates) {
       if (!stageAdmitted(run, stage)) continue;
       if (run.inScope !== undefined && !run.inScope(event)) continue;
       context.clearCaptures();
       const alert = this.evaluate(run, event, context);
-      if (alert) alerts.push(alert);
+      if (alert) (alerts ??= []).push(alert);
     }
-    return alerts;
+    return alerts ?? NO_ALERTS;
   }
 
   /** Close alerts whose aggregation window ended before `timeMs`. */

@@ -414,7 +414,7 @@ export class DetectionWorker {
 
     for (const event of events) {
       if (event.timeMs > this.watermarkMs) this.watermarkMs = event.timeMs;
-      let alerts: Alert[];
+      let alerts: readonly Alert[];
       try {
         alerts = this.engine.process(event);
       } catch (error) {
