@@ -160,7 +160,9 @@ export class Engine {
       if (run.inScope !== undefined && !run.inScope(event)) continue;
       context.clearCaptures();
       const alert = this.evaluate(run, event, context);
-      if (alert) (alerts ??= []).push(alert);
+      if (!alert) continue;
+      if (alerts === undefined) alerts = [alert];
+      else alerts.push(alert);
     }
     return alerts ?? NO_ALERTS;
   }
