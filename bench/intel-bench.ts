@@ -2,7 +2,7 @@ import { BlockList } from 'node:net';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatIPv4, parseIPv4 } from '../src/intel/address/parse-ipv4.js';
-import { formatIPv6 } from '../src/intel/address/parse-ipv6.js';
+import { formatIPv6, parseIPv6 } from '../src/intel/address/parse-ipv6.js';
 import type { IntelCategory } from '../src/intel/categories.js';
 import type { Indicator } from '../src/intel/indicator.js';
 import type { IndicatorStore } from '../src/intel/indicator-store.js';
@@ -197,6 +197,23 @@ function storeNumber(
   return result('store categoriesOfIPv4 number', total, started, hits);
 }
 
+function storeWords(
+  store: IndicatorStore,
+  inputs: Uint32Array[],
+  total: number,
+): Result {
+  let hits = 0;
+  const started = startTimer();
+  for (
+    let i = 0, j = 0;
+    i < total;
+    i++, j = j + 1 === inputs.length ? 0 : j + 1
+  ) {
+    if (store.ipv6.lookup6(inputs[j] as Uint32Array) > 0) hits++;
+  }
+  return result('store lookup6 IPv6 words', total, started, hits);
+}
+
 const SET_HAS_LABEL = 'baseline Set.has exact text';
 
 function setHas(set: Set<string>, inputs: string[], total: number): Result {
@@ -223,6 +240,20 @@ function parseText(inputs: string[], total: number): Result {
     if (parseIPv4(inputs[j] as string) >= 0) hits++;
   }
   return result('parseIPv4 alone IPv4 text', total, started, hits);
+}
+
+function parseText6(inputs: string[], total: number): Result {
+  const words = new Uint32Array(4);
+  let hits = 0;
+  const started = startTimer();
+  for (
+    let i = 0, j = 0;
+    i < total;
+    i++, j = j + 1 === inputs.length ? 0 : j + 1
+  ) {
+    if (parseIPv6(inputs[j] as string, words)) hits++;
+  }
+  return result('parseIPv6 alone IPv6 text', total, started, hits);
 }
 
 function blockListCheck(
@@ -271,6 +302,15 @@ function main(): void {
     v4Text.push(i % 2 === 0 ? formatIPv4(n) : (v4Exact[i] ?? formatIPv4(n)));
     v6Text.push(i % 2 === 0 ? formatIPv6(v6Words()) : (v6Exact[i] ?? ''));
   }
+  // The indicators' own mix of families: 3 IPv4 inputs to 2 IPv6.
+  const mixedText = v4Text.map((v4, i) =>
+    i % 5 < 3 ? v4 : (v6Text[i] as string),
+  );
+  const v6Parsed = v6Text.map((text) => {
+    const words = new Uint32Array(4);
+    parseIPv6(text, words);
+    return words;
+  });
   const exactSet = new Set(data.exact);
   const blockList = new BlockList();
   for (const [address, prefix] of data.v4Ranges)
@@ -285,9 +325,12 @@ function main(): void {
     rounds.push([
       storeText(store, v4Text, LOOKUPS, 'store categoriesOf IPv4 text'),
       storeText(store, v6Text, LOOKUPS, 'store categoriesOf IPv6 text'),
+      storeText(store, mixedText, LOOKUPS, 'store categoriesOf mixed text'),
       storeNumber(store, v4Numbers, LOOKUPS),
+      storeWords(store, v6Parsed, LOOKUPS),
       setHas(exactSet, v4Text, LOOKUPS),
       parseText(v4Text, LOOKUPS),
+      parseText6(v6Text, LOOKUPS),
       storeText(smallStore, v4Text, LOOKUPS, 'small store categoriesOf IPv4'),
     ]);
   }

@@ -1,15 +1,5 @@
 import { parseIPv4 } from './parse-ipv4.js';
 
-/** Convert a hex digit's character code to its value, or return -1. */
-function hexValue(c: number): number {
-  const digit = (c - 48) | 0;
-  if (digit >>> 0 < 10) return digit;
-  // Setting bit 5 maps A-F onto a-f, and the unsigned compare rejects
-  // everything below `a` as well as above `f`.
-  const letter = ((c | 32) - 97) | 0;
-  return letter >>> 0 < 6 ? letter + 10 : -1;
-}
-
 /**
  * Parse IPv6 text into eight 16-bit groups in `out`, or return false.
  * Accepts `::` compression and a dotted IPv4 tail (`::ffff:192.0.2.1`).
@@ -34,11 +24,16 @@ export function parseIPv6Groups(text: string, out: Uint16Array): boolean {
     let c = 0;
     for (; i < length; i++) {
       c = text.charCodeAt(i);
-      const digit = hexValue(c);
-      if (digit < 0) break;
-      if (i - start === 4) return false;
+      // The unsigned compare rejects what lies below `0` as well as above
+      // `9`. Setting bit 5 maps A-F onto a-f, which lie 87 above 10-15.
+      let digit = c - 48;
+      if (digit >>> 0 > 9) {
+        digit = (c | 32) - 87;
+        if (digit < 10 || digit > 15) break;
+      }
       value = (value << 4) | digit;
     }
+    if (i - start > 4) return false;
     if (i < length && c === 46) {
       // A dotted IPv4 tail fills the last two groups.
       if (count > 6) return false;
