@@ -1,8 +1,8 @@
 import type { Alert } from '../alerts/alert.js';
-import { BoundedSet } from '../engine/bounded-set.js';
 import { Engine } from '../engine/engine.js';
 import type { IntelLookup } from '../engine/intel-lookup.js';
 import type { RulePack } from '../engine/load-rules.js';
+import { RecentIdSet } from '../engine/recent-id-set.js';
 import type { K8sAuditEvent } from '../sources/event.js';
 import type { AuditFormat } from '../sources/k8s-audit/audit-format.js';
 import {
@@ -87,13 +87,13 @@ const MAX_RECENT_RECORDS = 8192;
  * apart. Two bounded sets keep memory flat: IDs seen at an early stage
  * (RequestReceived, ResponseStarted), which long-running requests need
  * until they complete, and the IDs of the most recent final-stage
- * records, which catch a log shipper's retries. Keeping every ID would
- * hold a hundred thousand strings in the old generation for the
- * collector to trace. Audit IDs are UUIDs, so the ID alone is the key.
+ * records, which catch a log shipper's retries. Audit IDs are UUIDs, so
+ * the ID alone is the key, and RecentIdSet keeps them as numbers rather
+ * than strings that the garbage collector would have to promote.
  */
 class RequestTracker {
-  private readonly early = new BoundedSet<string>(MAX_REMEMBERED_REQUESTS);
-  private readonly recent = new BoundedSet<string>(MAX_RECENT_RECORDS);
+  private readonly early = new RecentIdSet(MAX_REMEMBERED_REQUESTS);
+  private readonly recent = new RecentIdSet(MAX_RECENT_RECORDS);
 
   /** Classify one record and remember it. */
   classify(event: K8sAuditEvent): 'new' | 'stage' | 'repeat' {

@@ -1,0 +1,167 @@
+import { BoundedSet } from './bounded-set.js';
+
+/** The character code of `-`. */
+const HYPHEN = 45;
+
+/**
+ * Parse a UUID written as 8-4-4-4-12 lowercase hex digits into four
+ * 32-bit words, or return false. Uppercase digits are left to the caller's
+ * string path, so that two spellings of one UUID stay two IDs, as they
+ * are as strings.
+ */
+export function parseLowercaseUuid(text: string, out: Uint32Array): boolean {
+  if (text.length !== 36) return false;
+  let word = 0;
+  let value = 0;
+  let nibbles = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== HYPHEN) return false;
+      continue;
+    }
+    // `0`-`9` are 48-57 and `a`-`f` are 97-102.
+    let digit = c - 48;
+    if (digit >>> 0 > 9) {
+      digit = c - 87;
+      if (digit < 10 || digit > 15) return false;
+    }
+    value = (value << 4) | digit;
+    nibbles++;
+    if (nibbles === 8) {
+      out[word++] = value >>> 0;
+      value = 0;
+      nibbles = 0;
+    }
+  }
+  return true;
+}
+
+/**
+ * An open-addressing hash table of 128-bit keys in typed arrays, with no
+ * deletion. A slot is in use when its stamp equals the table's epoch, so
+ * that clearing it is one increment.
+ */
+class WordTable {
+  private readonly keys: Uint32Array;
+  private readonly stamps: Uint32Array;
+  private readonly mask: number;
+  private epoch = 1;
+  size = 0;
+
+  constructor(readonly limit: number) {
+    // At most half the slots are used, which keeps probe runs short.
+    let slots = 8;
+    while (slots < limit * 2) slots *= 2;
+    this.keys = new Uint32Array(slots * 4);
+    this.stamps = new Uint32Array(slots);
+    this.mask = slots - 1;
+  }
+
+  /** Returns the slot that holds the key, or -1. */
+  find(words: Uint32Array): number {
+    const { keys, stamps, mask, epoch } = this;
+    let slot = hashWords(words) & mask;
+    while (stamps[slot] === epoch) {
+      const at = slot * 4;
+      if (
+        keys[at] === words[0] &&
+        keys[at + 1] === words[1] &&
+        keys[at + 2] === words[2] &&
+        keys[at + 3] === words[3]
+      ) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  }
+
+  /** Adds a key that `find` did not find. */
+  insert(words: Uint32Array): void {
+    const { keys, stamps, mask, epoch } = this;
+    let slot = hashWords(words) & mask;
+    while (stamps[slot] === epoch) slot = (slot + 1) & mask;
+    stamps[slot] = epoch;
+    keys.set(words, slot * 4);
+    this.size++;
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.epoch++;
+    // After 2^32 - 1 clears the epoch would wrap onto old stamps.
+    if (this.epoch === 0xffffffff) {
+      this.stamps.fill(0);
+      this.epoch = 1;
+    }
+  }
+}
+
+/** Mixes the four words so that sequential or structured IDs spread. */
+function hashWords(words: Uint32Array): number {
+  let h = words[3] as number;
+  h ^= Math.imul(words[2] as number, 0x9e3779b1);
+  h ^= Math.imul(words[1] as number, 0x85ebca6b);
+  h ^= Math.imul(words[0] as number, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * A set of the most recently added request IDs, with BoundedSet's two
+ * generations of half the capacity each. IDs that are lowercase UUIDs,
+ * as Kubernetes writes audit IDs, are kept as four 32-bit words in typed
+ * arrays. Holding the ID strings instead would keep each one alive until
+ * it is promoted to the old generation of the heap, and a scan of
+ * millions of requests would then pay the collector for every one of
+ * them. Other IDs go to a BoundedSet of strings with the same capacity.
+ */
+export class RecentIdSet {
+  private current: WordTable;
+  private previous: WordTable;
+  private readonly others: BoundedSet<string>;
+  private readonly words = new Uint32Array(4);
+
+  constructor(capacity: number) {
+    const generation = Math.max(1, Math.floor(capacity / 2));
+    this.current = new WordTable(generation);
+    this.previous = new WordTable(generation);
+    this.others = new BoundedSet(capacity);
+  }
+
+  has(id: string): boolean {
+    const words = this.words;
+    if (!parseLowercaseUuid(id, words)) return this.others.has(id);
+    return this.current.find(words) >= 0 || this.previous.find(words) >= 0;
+  }
+
+  /** Add an ID; returns false when it was already present. */
+  add(id: string): boolean {
+    const words = this.words;
+    if (!parseLowercaseUuid(id, words)) return this.others.add(id);
+    if (this.current.find(words) >= 0 || this.previous.find(words) >= 0) {
+      return false;
+    }
+    let current = this.current;
+    if (current.size >= current.limit) {
+      // The previous generation is dropped and its table reused.
+      const dropped = this.previous;
+      dropped.clear();
+      this.previous = current;
+      this.current = dropped;
+      current = dropped;
+    }
+    current.insert(words);
+    return true;
+  }
+
+  /** IDs held, UUIDs and others. */
+  get size(): number {
+    return this.current.size + this.previous.size + this.others.size;
+  }
+}
