@@ -66,7 +66,7 @@ describe('RecentIdSet', () => {
   });
 
   it('forgets as BoundedSet does', () => {
-    // The same UUIDs must meet the same answers, generation changes
+    // The same UUIDs must get the same results, generation changes
     // included.
     const capacity = 16;
     const reference = new BoundedSet<string>(capacity);

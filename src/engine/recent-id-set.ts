@@ -58,7 +58,7 @@ class WordTable {
     this.mask = slots - 1;
   }
 
-  /** Returns the slot that holds the key, or -1. */
+  /** Returns the slot that contains the key, or -1. */
   find(words: Uint32Array): number {
     const { keys, stamps, mask, epoch } = this;
     let slot = hashWords(words) & mask;

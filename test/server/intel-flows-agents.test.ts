@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, waitFor } from '../support/api-client.js';
 import {
@@ -145,6 +147,35 @@ describe('intel, flow uploads and agents in the server', () => {
     expect(first.body.queued).toBe(1);
     expect(second.body.queued).toBe(0);
     expect(second.body.duplicates).toBe(1);
+  });
+
+  it('flow upload queues flows before a cut gzip stream', async () => {
+    // Random source addresses make the text compress poorly, so the cut
+    // falls well after the first flows.
+    const flows: [string, string][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const [a, b] = randomBytes(2);
+      flows.push([`10.${a}.${b}.${i % 250}`, '203.0.113.80']);
+    }
+    const gzip = gzipSync(awsFlowLog(flows, Math.floor(Date.now() / 1000)));
+    const response = await request(
+      `${server.url}/api/v1/uploads/flows?cluster=flows&format=aws-vpc`,
+      TEST_ADMIN_TOKEN,
+      {
+        method: 'POST',
+        body: gzip.subarray(0, Math.floor(gzip.length * 0.6)),
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('REQUEST_INVALID');
+    const queued = Number(
+      /the (\d+) flows before that point were queued/.exec(
+        response.body.error.message,
+      )?.[1],
+    );
+    expect(queued).toBeGreaterThan(0);
+    expect(queued).toBeLessThan(flows.length);
   });
 
   it('flow upload rejects a file of no flow format', async () => {
