@@ -72,8 +72,11 @@ export const SERVER_SETTINGS = {
     unit: 'bytes',
     description: 'Largest webhook request body; larger ones get 413.',
   },
+  // An event at the RequestResponse level carries the request object and
+  // the stored object, so a pod padded to what the API server accepts can
+  // exceed 3 MiB. Dropping it would skip its detection.
   maxEventBytes: {
-    schema: positiveInt.default(3 * MIB),
+    schema: positiveInt.default(8 * MIB),
     flag: '--max-event-bytes',
     env: 'VIGIL_MAX_EVENT_BYTES',
     unit: 'bytes',

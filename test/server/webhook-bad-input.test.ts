@@ -230,6 +230,15 @@ describe('webhook bad input', () => {
     expect(response.status).toBe(200);
     expect(response.body.tooLarge).toBe(1);
     expect(response.body.queued).toBe(1);
+    expect(response.body.invalid).toBe(0);
+    expect(response.body.problems).toEqual([
+      {
+        code: 'event-too-large',
+        reason: `event larger than maxEventBytes (${MAX_EVENT_BYTES} bytes), dropped before detection`,
+        auditID: big.auditID,
+        stage: big.stage,
+      },
+    ]);
   });
 
   it('repeated batch is dropped as duplicate', async () => {

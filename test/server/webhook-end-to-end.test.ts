@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ALERTS } from '../sample-alerts.js';
 import { request, waitFor } from '../support/api-client.js';
 import {
+  type AuditEventJson,
   eventList,
   falcoSamples,
   liveCopies,
@@ -90,6 +91,40 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
       const types = await waitFor(read, (t) => t.length >= expected.length);
       expect(types, `cluster corpus-${i}`).toEqual(expected);
     }
+  });
+
+  it('padded pod at default limits raises', async () => {
+    // About 2 MiB in each of the request and the stored object, an event
+    // of over 4 MiB, which the API server writes for a pod padded so.
+    const sample = falcoSamples().find(
+      (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
+    );
+    if (!sample) throw new Error('privileged pod sample not found');
+    const [event] = liveCopies(sample.events, Date.now() + 1000, '-padded');
+    if (!event) throw new Error('privileged pod sample has no event');
+    const padded = event as AuditEventJson;
+    const padding = { padding: 'p'.repeat(2 * 1024 * 1024) };
+    padded.requestObject.metadata.annotations = padding;
+    padded.responseObject.metadata.annotations = padding;
+    const enrolment = enrolCluster(backend, 'padded');
+    const response = await request(`${server.url}/k8s-audit`, enrolment.token, {
+      method: 'POST',
+      body: eventList([padded]),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.queued).toBe(1);
+    expect(response.body.tooLarge).toBe(0);
+    const alerts = await waitFor(
+      async () =>
+        (
+          await request(
+            `${server.url}/api/v1/alerts?cluster=padded&alertType=K8S_PrivilegedContainer`,
+            TEST_ADMIN_TOKEN,
+          )
+        ).body.items as unknown[],
+      (items) => items.length > 0,
+    );
+    expect(alerts).toHaveLength(1);
   });
 
   it('alert detail carries evidence', async () => {

@@ -104,6 +104,39 @@ export function prepareBody(
   return prepared;
 }
 
+/** An event dropped for its size, as the webhook's answer lists it. */
+export interface TooLargeProblem {
+  code: 'event-too-large';
+  reason: string;
+  auditID: string;
+  stage: string;
+}
+
+/**
+ * Lists the events that prepareBody counts as too large, so that the
+ * answer names each event that no rule saw.
+ */
+export function tooLargeProblems(
+  summary: BodySummary,
+  enrolledMs: number,
+  maxEventBytes: number,
+): TooLargeProblem[] {
+  const problems: TooLargeProblem[] = [];
+  for (const index of summary.tooLarge) {
+    if ((summary.timesMs[index] as number) < enrolledMs) continue;
+    const [auditID = '', stage = ''] = JSON.parse(
+      summary.keys[index] as string,
+    ) as string[];
+    problems.push({
+      code: 'event-too-large',
+      reason: `event larger than maxEventBytes (${maxEventBytes} bytes), dropped before detection`,
+      auditID,
+      stage,
+    });
+  }
+  return problems;
+}
+
 function isEventList(value: unknown): boolean {
   return (
     typeof value === 'object' &&

@@ -3,13 +3,24 @@ import type { Cluster } from '../../store/cluster-store.js';
 import { isDiskFullError } from '../../store/disk-full-error.js';
 import { authenticateCluster } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
-import { type BodySummary, summarizeBody } from '../ingest/body-summary.js';
-import { countByCode, reportProblems } from '../ingest/report-problems.js';
+import {
+  type BodySummary,
+  summarizeBody,
+  tooLargeProblems,
+} from '../ingest/body-summary.js';
+import {
+  countByCode,
+  MAX_REPORTED_PROBLEMS,
+  reportProblems,
+} from '../ingest/report-problems.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import type { ServerContext } from '../server-context.js';
 import { decodeContentEncoding } from './decode-content-encoding.js';
 
 const SOURCE = 'k8s-audit';
+
+/** Audit IDs of oversized events named in one log line at most. */
+const MAX_LOGGED_IDS = 10;
 
 /** The cluster that authenticated each webhook request. */
 const clusters = new WeakMap<FastifyRequest, Cluster>();
@@ -118,6 +129,11 @@ export async function registerK8sAuditRoute(
         }
 
         const report = reportProblems(summary.problems);
+        const tooLarge = tooLargeProblems(
+          summary,
+          cluster.enrolledMs,
+          context.config.maxEventBytes,
+        );
         if (report.invalid + result.tooLarge > 0) {
           const suppressed = limiter.take(cluster.name);
           if (suppressed !== undefined) {
@@ -126,13 +142,22 @@ export async function registerK8sAuditRoute(
                 cluster: cluster.name,
                 invalid: report.invalid,
                 tooLarge: result.tooLarge,
+                tooLargeAuditIDs: tooLarge
+                  .slice(0, MAX_LOGGED_IDS)
+                  .map((problem) => problem.auditID),
                 suppressed,
               },
               'unusable audit events dropped',
             );
           }
         }
-        return { ...result, ...report };
+        // `invalid` counts unusable items; events dropped for their size
+        // are counted in `tooLarge` and listed after them.
+        const problems = [...report.problems, ...tooLarge].slice(
+          0,
+          MAX_REPORTED_PROBLEMS,
+        );
+        return { ...result, invalid: report.invalid, problems };
       },
     );
   });
