@@ -3,9 +3,11 @@ import { parse } from 'yaml';
 import type { Alert } from '../alerts/alert.js';
 import { normalizeTestEvent } from '../cli/normalize-test-event.js';
 import type { VigilEvent } from '../sources/event.js';
-import { compileRule } from './compile-rule.js';
+import { type CompiledRule, compileRule } from './compile-rule.js';
 import { Engine, type EngineOptions } from './engine.js';
+import { loadRulePack } from './load-rules.js';
 import { PREDICATES } from './predicates/index.js';
+import { defaultRulePackDir } from './rule-pack-dir.js';
 import { ruleFileSchema } from './rule-schema.js';
 import { buildTestAuditEvent, TEST_BASE_TIME } from './test-event-builder.js';
 import { VIEWS } from './views/index.js';
@@ -195,5 +197,75 @@ describe('Engine', () => {
       podCreate('b', { objectRef: { resource: 'pods', namespace: 'other' } }),
     );
     expect(closed).toHaveLength(1);
+  });
+});
+
+describe('Engine with the shipped privileged container rule', () => {
+  const pack = loadRulePack(defaultRulePackDir());
+  const rule = pack.rules.find((r) => r.id === 'K8S_PrivilegedContainer');
+  if (!rule) throw new Error('K8S_PrivilegedContainer not in the pack');
+
+  function privilegedPod(name: string, owner?: string): VigilEvent[] {
+    const metadata: Record<string, unknown> = { name, namespace: 'default' };
+    if (owner) {
+      metadata.ownerReferences = [
+        { kind: 'ReplicaSet', name: owner, controller: true },
+      ];
+    }
+    const pod = {
+      kind: 'Pod',
+      apiVersion: 'v1',
+      metadata,
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            securityContext: { privileged: true },
+          },
+        ],
+      },
+    };
+    return podCreate(`${name}-id`, {
+      objectRef: { resource: 'pods', namespace: 'default', name },
+      requestObject: pod,
+      responseObject: pod,
+    });
+  }
+
+  function alertsOf(events: VigilEvent[]): Alert[] {
+    const closed: Alert[] = [];
+    const instance = new Engine(
+      { rules: [rule as CompiledRule], lists: pack.lists },
+      { onClose: (a) => closed.push(a) },
+    );
+    run(instance, events);
+    instance.flush();
+    return closed;
+  }
+
+  it('keeps two bare pods apart', () => {
+    const alerts = alertsOf([
+      ...privilegedPod('first'),
+      ...privilegedPod('second'),
+    ]);
+    expect(alerts.map((a) => a.entities.pod).sort()).toEqual([
+      'first',
+      'second',
+    ]);
+    expect(alerts.map((a) => a.entities.workload).sort()).toEqual([
+      'Pod/first',
+      'Pod/second',
+    ]);
+  });
+
+  it('folds pods of one ReplicaSet', () => {
+    const alerts = alertsOf([
+      ...privilegedPod('web-1', 'web-5d9c'),
+      ...privilegedPod('web-2', 'web-5d9c'),
+    ]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.count).toBe(2);
+    expect(alerts[0]?.entities.workload).toBe('ReplicaSet/web-5d9c');
   });
 });

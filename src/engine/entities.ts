@@ -67,12 +67,15 @@ function workloadOf(audit: AuditRecord, context: EventContext) {
       return `${text(owner.kind)}/${text(owner.name)}`;
     }
   }
-  if (audit.objectRef?.resource !== 'pods' && context.view('podSpec')) {
-    const name = objectName(audit, context);
-    const kind = text(object.kind) ?? audit.objectRef?.resource;
-    return name && kind ? `${kind}/${name}` : undefined;
-  }
-  return undefined;
+  if (!context.view('podSpec')) return undefined;
+  // A pod that no controller owns is its own workload, so that alerts
+  // grouped by workload keep two such pods apart.
+  const name = objectName(audit, context);
+  const kind =
+    audit.objectRef?.resource === 'pods'
+      ? 'Pod'
+      : (text(object.kind) ?? audit.objectRef?.resource);
+  return name && kind ? `${kind}/${name}` : undefined;
 }
 
 function auditEntities(
