@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Alert } from '../alerts/alert.js';
+import { jsonLine } from '../cli/safe-text.js';
 import type { HostEvent } from '../sources/event.js';
 import type { AlertUploader } from './alert-uploader.js';
 import type { Spool } from './spool.js';
@@ -29,7 +30,7 @@ export class AlertSink {
    */
   alert(alert: Alert, update: boolean): void {
     this.alerts++;
-    this.output?.write(`${JSON.stringify({ ...alert, update })}\n`);
+    this.output?.write(`${jsonLine({ ...alert, update })}\n`);
     if (this.spool) {
       this.spool.append(alert);
       this.uploader?.wake();
@@ -40,6 +41,6 @@ export class AlertSink {
   event(event: HostEvent): void {
     if (!this.output || !this.printEvents) return;
     this.events++;
-    this.output.write(`${JSON.stringify(event)}\n`);
+    this.output.write(`${jsonLine(event)}\n`);
   }
 }

@@ -24,7 +24,7 @@ import {
   feedStatus,
   formatIntelFeeds,
 } from './format-intel-feeds.js';
-import { safeText } from './safe-text.js';
+import { jsonLine, safeText } from './safe-text.js';
 
 /** Exit status when a feed could not be loaded or refreshed. */
 export const EXIT_FEED_FAILED = 2;
@@ -163,7 +163,7 @@ function lookup(
     const labels = store.labelsOf(value);
     if (labels.length > 0) listed++;
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ value, matches: labels })}\n`);
+      process.stdout.write(`${jsonLine({ value, matches: labels })}\n`);
       continue;
     }
     if (labels.length === 0) {
@@ -265,8 +265,7 @@ export function intelCommand(): Command {
     .action((options: { dataDir: string; json?: boolean }) => {
       const rows = feedRows(new FeedDirectory(options.dataDir), Date.now());
       if (options.json) {
-        for (const row of rows)
-          process.stdout.write(`${JSON.stringify(row)}\n`);
+        for (const row of rows) process.stdout.write(`${jsonLine(row)}\n`);
       } else {
         process.stdout.write(`${formatIntelFeeds(rows, Date.now())}\n`);
       }

@@ -26,7 +26,7 @@ import {
 import { formatAlertTable } from './format-alert-table.js';
 import { formatScanSummary } from './format-scan-summary.js';
 import { requireReadable } from './require-readable.js';
-import { safeText } from './safe-text.js';
+import { jsonLine, safeText } from './safe-text.js';
 import { ScanProgressLine } from './scan-progress-line.js';
 
 /** Exit status when an alert at or above `--fail-on` was raised. */
@@ -212,7 +212,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
       if (severityRank(alert.severity) < minimum) return;
       printed++;
       if (options.format === 'json') {
-        process.stdout.write(`${JSON.stringify(alert)}\n`);
+        process.stdout.write(`${jsonLine(alert)}\n`);
       } else {
         alerts.push(alert);
       }

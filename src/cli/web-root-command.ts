@@ -8,7 +8,7 @@ import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
 import { scanWebRoot } from '../sources/web-root/scan-web-root.js';
 import { readWebshellSignatures } from '../sources/web-root/webshell-signatures.js';
 import { requireReadable } from './require-readable.js';
-import { safeText } from './safe-text.js';
+import { jsonLine, safeText } from './safe-text.js';
 
 /** Exit status when a root or a signature could not be used. */
 export const EXIT_WEB_ROOT_PROBLEM = 2;
@@ -76,7 +76,7 @@ export function webRootCommand(): Command {
       for (const event of result.events) engine.process(event);
       engine.flush();
       for (const alert of alerts) {
-        process.stdout.write(`${JSON.stringify(alert)}\n`);
+        process.stdout.write(`${jsonLine(alert)}\n`);
       }
 
       for (const problem of result.problems) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { jsonLine } from '../cli/safe-text.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAgentRoutes } from './agents/agent-routes.js';
 import { ApiError } from './error-codes.js';
@@ -51,6 +52,10 @@ export async function buildServer(
     ...(https ? { https } : {}),
   }) as unknown as FastifyInstance;
 
+  // Alerts carry pod names and user agents that attackers choose, and
+  // curl prints answers to a terminal, so characters that a terminal acts
+  // on are sent as JSON escapes.
+  app.setReplySerializer((payload) => jsonLine(payload));
   installErrorHandler(app, context.logger);
   logStorageHealth(context.store.health, context.logger);
   // API bodies are JSON. Fastify also parses text/plain by default, and

@@ -127,6 +127,43 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
     expect(alerts).toHaveLength(1);
   });
 
+  it('answers escape terminal controls', async () => {
+    const sample = falcoSamples().find(
+      (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
+    );
+    if (!sample) throw new Error('privileged pod sample not found');
+    const [event] = liveCopies(sample.events, Date.now() + 1000, '-hidden');
+    if (!event) throw new Error('privileged pod sample has no event');
+    const hostile = event as AuditEventJson;
+    hostile.userAgent = 'kubectl\u009b2J\u202egnp.exe';
+    const enrolment = enrolCluster(backend, 'hidden');
+    const response = await request(`${server.url}/k8s-audit`, enrolment.token, {
+      method: 'POST',
+      body: eventList([hostile]),
+    });
+    expect(response.status).toBe(200);
+    await waitFor(
+      async () =>
+        (
+          await request(
+            `${server.url}/api/v1/alerts?cluster=hidden`,
+            TEST_ADMIN_TOKEN,
+          )
+        ).body.items as unknown[],
+      (items) => items.length > 0,
+    );
+
+    const raw = await fetch(`${server.url}/api/v1/alerts?cluster=hidden`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
+    const text = await raw.text();
+    expect(text).not.toContain('\u009b');
+    expect(text).not.toContain('\u202e');
+    expect(text).toContain('kubectl\\u009b2J\\u202egnp.exe');
+    const [alert] = JSON.parse(text).items;
+    expect(alert.entities.userAgent).toBe('kubectl\u009b2J\u202egnp.exe');
+  });
+
   it('alert detail carries evidence', async () => {
     const page = await request(
       `${server.url}/api/v1/alerts?alertType=K8S_PrivilegedContainer&limit=1`,
