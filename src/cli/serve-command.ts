@@ -58,6 +58,11 @@ export function serveCommand(): Command {
       });
     } catch (error) {
       logger.fatal({ err: error }, 'start failed');
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        process.stderr.write(
+          `vigil serve: ${config.host}:${config.port} is already in use; choose another port with --port or VIGIL_PORT\n`,
+        );
+      }
       // The detection thread may already run; exit ends it too.
       process.exit(1);
     }

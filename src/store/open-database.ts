@@ -46,7 +46,11 @@ export function openDatabase(
   if (options.mustExist && !existsSync(path)) {
     throw new StoreNotFoundError(location.dataDir);
   }
-  if (!options.mustExist) mkdirSync(location.dataDir, { recursive: true });
+  // The store holds alerts and token hashes, so a new data directory is
+  // readable by its owner alone.
+  if (!options.mustExist) {
+    mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
+  }
   const file = new SqliteDatabase(path, {
     fileMustExist: options.mustExist === true,
   });

@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { request, waitFor } from '../support/api-client.js';
@@ -138,5 +141,36 @@ describe('vigil serve start and stop', () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('invalid flag --port');
+  });
+
+  it('port in use names the remedy', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-port-'));
+    try {
+      const result = await new Promise<{ code: number | null; stderr: string }>(
+        (resolve) => {
+          const child = spawn(
+            process.execPath,
+            [CLI, 'serve', '--port', String(port), '--data-dir', dataDir],
+            { env: { ...process.env, VIGIL_ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+          );
+          let stderr = '';
+          child.stderr.on('data', (chunk) => {
+            stderr += chunk;
+          });
+          child.on('exit', (code) => resolve({ code, stderr }));
+        },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `vigil serve: 127.0.0.1:${port} is already in use; choose another port with --port or VIGIL_PORT`,
+      );
+    } finally {
+      taken.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
