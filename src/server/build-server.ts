@@ -53,8 +53,8 @@ export async function buildServer(
   }) as unknown as FastifyInstance;
 
   // Alerts carry pod names and user agents that attackers choose, and
-  // curl prints answers to a terminal, so characters that a terminal acts
-  // on are sent as JSON escapes.
+  // curl prints responses to a terminal, so characters that a terminal
+  // acts on are sent as JSON escapes.
   app.setReplySerializer((payload) => jsonLine(payload));
   installErrorHandler(app, context.logger);
   logStorageHealth(context.store.health, context.logger);

@@ -46,8 +46,8 @@ export function openDatabase(
   if (options.mustExist && !existsSync(path)) {
     throw new StoreNotFoundError(location.dataDir);
   }
-  // The store holds alerts and token hashes, so a new data directory is
-  // readable by its owner alone.
+  // The store contains alerts and token hashes, so a new data directory
+  // is readable by its owner alone.
   if (!options.mustExist) {
     mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
   }

@@ -94,8 +94,8 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
   });
 
   it('padded pod at default limits raises', async () => {
-    // About 2 MiB in each of the request and the stored object, an event
-    // of over 4 MiB, which the API server writes for a pod padded so.
+    // About 2 MiB in each of the request and the stored object make an
+    // event of over 4 MiB, as the API server writes for a padded pod.
     const sample = falcoSamples().find(
       (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
     );
@@ -127,7 +127,7 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
     expect(alerts).toHaveLength(1);
   });
 
-  it('answers escape terminal controls', async () => {
+  it('responses escape terminal controls', async () => {
     const sample = falcoSamples().find(
       (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
     );
