@@ -57,6 +57,9 @@ export function installErrorHandler(
   // While the disk is full every write fails, so one line a minute
   // reports it with the number of failures suppressed.
   const diskFullLines = new RepeatLimiter(60_000);
+  // Failed authentication is what a token guesser or a cluster with a
+  // revoked token produces; one line a minute per address and code.
+  const authLines = new RepeatLimiter(60_000);
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error as FastifyError, request);
     if (apiError.code === 'STORE_DISK_FULL') {
@@ -65,6 +68,19 @@ export function installErrorHandler(
         logger.error(
           { err: error, reqId: request.id, suppressed },
           'request failed: no space left on the disk',
+        );
+      }
+    } else if (apiError.statusCode === 401) {
+      const suppressed = authLines.take(`${request.ip} ${apiError.code}`);
+      if (suppressed !== undefined) {
+        logger.warn(
+          {
+            code: apiError.code,
+            ip: request.ip,
+            route: request.routeOptions.url,
+            suppressed,
+          },
+          'authentication failed',
         );
       }
     } else if (apiError.statusCode >= 500 && !(error instanceof ApiError)) {

@@ -93,6 +93,27 @@ describe('webhook bad input', () => {
     );
   });
 
+  it('failed authentication is logged once a minute', async () => {
+    await post('guess-1', eventList([]));
+    await post('guess-2', eventList([]));
+    const invalidTokenLines = async () =>
+      server
+        .output()
+        .split('\n')
+        .filter(
+          (line) =>
+            line.includes('"msg":"authentication failed"') &&
+            line.includes('"code":"AUTH_TOKEN_INVALID"'),
+        );
+    const lines = await waitFor(invalidTokenLines, (found) => found.length > 0);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] as string);
+    expect(line.ip).toBe('127.0.0.1');
+    expect(line.route).toBe('/k8s-audit');
+    expect(server.output()).not.toContain('guess-1');
+    expect(server.output()).not.toContain('guess-2');
+  });
+
   it('admin token is not a cluster token', async () => {
     const response = await post(TEST_ADMIN_TOKEN, eventList([]));
     expect(response.status).toBe(401);
