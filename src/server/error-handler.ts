@@ -57,8 +57,9 @@ export function installErrorHandler(
   // While the disk is full every write fails, so one line a minute
   // reports it with the number of failures suppressed.
   const diskFullLines = new RepeatLimiter(60_000);
-  // Failed authentication is what a token guesser or a cluster with a
-  // revoked token produces; one line a minute per address and code.
+  // Failed authentication comes from token guessers and from clusters
+  // with a revoked token, so one line a minute is logged per address and
+  // code.
   const authLines = new RepeatLimiter(60_000);
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error as FastifyError, request);
