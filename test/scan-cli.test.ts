@@ -240,9 +240,19 @@ describe('vigil scan', () => {
       file,
     );
     expect(status).toBe(2);
-    expect(stderr).toContain('vigil: cannot read /nonexistent/a.log: ENOENT');
+    expect(stderr).toContain(
+      'vigil: cannot read /nonexistent/a.log: file not found\n',
+    );
     expect(stderr).toContain('scanned 1 file(s), 1 unreadable');
     expect(JSON.parse(stdout).alertType).toBe('K8S_PrivilegedContainer');
+  });
+
+  it('names a directory given as a file', () => {
+    const { status, stderr } = vigil('scan', dir);
+    expect(status).toBe(2);
+    expect(stderr).toContain(
+      `vigil: cannot read ${dir}: is a directory, not a file\n`,
+    );
   });
 
   it('rejects an unknown severity', () => {

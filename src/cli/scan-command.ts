@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Alert } from '../alerts/alert.js';
+import { describeFsError } from '../config/readable-path.js';
 import { withExceptionsFile } from '../engine/load-exceptions.js';
 import { loadRulePack } from '../engine/load-rules.js';
 import { defaultRulePackDir } from '../engine/rule-pack-dir.js';
@@ -205,7 +206,7 @@ async function runScan(files: string[], options: ScanCommandOptions) {
     onFileError(file, error) {
       progress?.clear();
       process.stderr.write(
-        `vigil: cannot read ${safeText(file)}: ${safeText(error.message)}\n`,
+        `vigil: cannot read ${safeText(file)}: ${safeText(describeFsError(error, 'file'))}\n`,
       );
     },
     onAlert(alert) {

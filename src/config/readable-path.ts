@@ -29,9 +29,15 @@ export function unreadablePathReason(
   }
 }
 
-function describeFsError(error: unknown, kind: PathKind): string {
+/**
+ * Describes an error of reading `kind` in words, or returns the error's
+ * own message for errors other than a missing entry, a directory in
+ * place of a file and a denied permission.
+ */
+export function describeFsError(error: unknown, kind: PathKind): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return `${kind} not found`;
+  if (code === 'EISDIR') return 'is a directory, not a file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return error instanceof Error ? error.message : String(error);
 }
