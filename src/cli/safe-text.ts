@@ -1,19 +1,25 @@
 /**
- * Characters that a terminal acts on or that hide or reorder text: C0
- * and C1 controls (escape sequences, carriage returns, the 8-bit CSI),
- * zero-width characters, the line and paragraph separators, and the
- * bidirectional marks, embeddings, overrides and isolates.
+ * Characters that hide or reorder text, beyond the C0 and C1 controls
+ * that a terminal acts on. They are the soft hyphen, zero-width and
+ * other invisible format characters, and the line and paragraph
+ * separators. They also include every character of Unicode's
+ * Bidi_Control property, the interlinear annotation characters and the
+ * tag characters.
  */
-const UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to match them
-  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const HIDDEN =
+  '\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb\\u{e0000}-\\u{e007f}';
+const UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${HIDDEN}]`, 'gu');
 
 /** The characters of UNSAFE that JSON.stringify leaves as they are. */
-const UNSAFE_IN_JSON =
-  /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE_IN_JSON = new RegExp(`[\\u007f-\\u009f${HIDDEN}]`, 'gu');
 
+/** Writes each UTF-16 unit of `c` as a `\u` escape. */
 function unicodeEscape(c: string): string {
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  let escaped = '';
+  for (let i = 0; i < c.length; i++) {
+    escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  }
+  return escaped;
 }
 
 /**

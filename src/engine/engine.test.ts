@@ -259,6 +259,47 @@ describe('Engine with the shipped privileged container rule', () => {
     ]);
   });
 
+  it('folds changes to one Deployment', () => {
+    const template = {
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'nginx:1.27',
+            securityContext: { privileged: true },
+          },
+        ],
+      },
+    };
+    const ref = {
+      resource: 'deployments',
+      apiGroup: 'apps',
+      apiVersion: 'v1',
+      namespace: 'default',
+    };
+    const alerts = alertsOf([
+      ...podCreate('create-id', {
+        objectRef: ref,
+        requestObject: {
+          kind: 'Deployment',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: { template },
+        },
+      }),
+      // A patch logged at the Request level: no kind, no metadata and no
+      // response object.
+      ...podCreate('patch-id', {
+        verb: 'patch',
+        objectRef: { ...ref, name: 'web' },
+        requestObject: { spec: { template } },
+        responseStatus: { code: 200 },
+      }),
+    ]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.count).toBe(2);
+    expect(alerts[0]?.entities.workload).toBe('Deployment/web');
+  });
+
   it('folds pods of one ReplicaSet', () => {
     const alerts = alertsOf([
       ...privilegedPod('web-1', 'web-5d9c'),

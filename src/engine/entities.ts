@@ -57,10 +57,24 @@ function objectName(audit: AuditRecord, context: EventContext) {
     : undefined;
 }
 
+/** Kinds of the resources whose objects create pods, by resource. */
+const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
+  pods: 'Pod',
+  deployments: 'Deployment',
+  replicasets: 'ReplicaSet',
+  replicationcontrollers: 'ReplicationController',
+  statefulsets: 'StatefulSet',
+  daemonsets: 'DaemonSet',
+  jobs: 'Job',
+  cronjobs: 'CronJob',
+  podtemplates: 'PodTemplate',
+};
+
 function workloadOf(audit: AuditRecord, context: EventContext) {
   const object = context.view('object');
-  if (!isObject(object) || !isObject(object.metadata)) return undefined;
-  const owners = object.metadata.ownerReferences;
+  const metadata =
+    isObject(object) && isObject(object.metadata) ? object.metadata : {};
+  const owners = metadata.ownerReferences;
   if (Array.isArray(owners)) {
     const owner = owners.find((o) => isObject(o) && o.controller === true);
     if (isObject(owner) && text(owner.kind) && text(owner.name)) {
@@ -69,12 +83,14 @@ function workloadOf(audit: AuditRecord, context: EventContext) {
   }
   if (!context.view('podSpec')) return undefined;
   // A pod that no controller owns is its own workload, so that alerts
-  // grouped by workload keep two such pods apart.
+  // grouped by workload keep two such pods apart. The kind comes from the
+  // resource, because a patch body may lack `kind` and `metadata`.
   const name = objectName(audit, context);
+  const resource = audit.objectRef?.resource ?? '';
   const kind =
-    audit.objectRef?.resource === 'pods'
-      ? 'Pod'
-      : (text(object.kind) ?? audit.objectRef?.resource);
+    WORKLOAD_KINDS[resource] ??
+    (isObject(object) ? text(object.kind) : undefined) ??
+    (resource || undefined);
   return name && kind ? `${kind}/${name}` : undefined;
 }
 

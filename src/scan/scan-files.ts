@@ -60,7 +60,10 @@ export interface ScanSummary {
   requests: number;
   /** Matches that exceptions suppressed, by `RULE/EXCEPTION`. */
   suppressed: Record<string, number>;
-  /** Records repeated within the last MAX_RECENT_RECORDS, not evaluated. */
+  /**
+   * Final-stage records seen again within the last 4,096 to 8,192
+   * final-stage records (MAX_RECENT_RECORDS), not evaluated.
+   */
   repeatedRecords: number;
   /** Lines or values that produced no event, by reason. */
   skipped: Record<string, number>;

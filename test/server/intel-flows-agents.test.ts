@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFlowBatches } from '../../src/sources/flow/read-flow-file.js';
 import { request, waitFor } from '../support/api-client.js';
 import {
   enrolCluster,
@@ -158,12 +162,13 @@ describe('intel, flow uploads and agents in the server', () => {
       flows.push([`10.${a}.${b}.${i % 250}`, '203.0.113.80']);
     }
     const gzip = gzipSync(awsFlowLog(flows, Math.floor(Date.now() / 1000)));
+    const cut = gzip.subarray(0, Math.floor(gzip.length * 0.6));
     const response = await request(
       `${server.url}/api/v1/uploads/flows?cluster=flows&format=aws-vpc`,
       TEST_ADMIN_TOKEN,
       {
         method: 'POST',
-        body: gzip.subarray(0, Math.floor(gzip.length * 0.6)),
+        body: cut,
         headers: { 'content-type': 'application/octet-stream' },
       },
     );
@@ -176,6 +181,17 @@ describe('intel, flow uploads and agents in the server', () => {
     );
     expect(queued).toBeGreaterThan(0);
     expect(queued).toBeLessThan(flows.length);
+
+    // The upload queues every flow that a scan of the same bytes reads.
+    const file = join(mkdtempSync(join(tmpdir(), 'vigil-cut-')), 'cut.gz');
+    writeFileSync(file, cut);
+    let read = 0;
+    await expect(async () => {
+      for await (const batch of readFlowBatches(file, 'aws-vpc')) {
+        read += batch.length;
+      }
+    }).rejects.toThrow('unexpected end of file');
+    expect(queued).toBe(read);
   });
 
   it('flow upload rejects a file of no flow format', async () => {

@@ -117,22 +117,28 @@ async function ingestFlowFile(
         line: problem.line,
       }),
   });
+  // Only the reader's errors end the upload with REQUEST_INVALID. It
+  // throws for the file as a whole, when it is too large once inflated or
+  // its gzip is damaged. The flows read before that point are queued, as
+  // `vigil scan` reads them. Store errors propagate.
   let failure: string | undefined;
-  try {
-    const pending: FlowEvent[] = [];
-    for await (const events of batches) {
-      pending.push(...events);
-      while (pending.length >= UPLOAD_BATCH) {
-        await ingestBatch(pending.splice(0, UPLOAD_BATCH));
-      }
+  const pending: FlowEvent[] = [];
+  const iterator = batches[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<FlowEvent[]>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+      break;
     }
-    if (pending.length > 0) await ingestBatch(pending);
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    // The reader throws only for the file as a whole: too large once
-    // inflated, or damaged gzip. Batches before that point stay queued.
-    failure = error instanceof Error ? error.message : String(error);
+    if (next.done) break;
+    pending.push(...next.value);
+    while (pending.length >= UPLOAD_BATCH) {
+      await ingestBatch(pending.splice(0, UPLOAD_BATCH));
+    }
   }
+  if (pending.length > 0) await ingestBatch(pending.splice(0));
 
   const { metrics } = context;
   metrics.eventsReceived.inc(
