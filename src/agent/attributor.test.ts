@@ -121,6 +121,35 @@ describe('Attributor', () => {
     expect(attributor.stats.runtimeExec).toBe(1);
   });
 
+  it('places a command its detached runtime left', async () => {
+    // runc exec --detach exited before the command exec'd, so the command
+    // was reparented to conmon, the runtime's parent, as Podman logs it.
+    const { root, attributor } = setup();
+    writeProcess(root, 100, 1, ON_NODE);
+    writeProcess(root, 110, 100, ON_NODE);
+    await attributor.attribute(runcExec(110, 100));
+    exit(root, 110);
+    const event = await attributor.attribute(exec(112, 100, ['/bin/echo']));
+    expect(containerOf(event as ProcessEvent)).toBe(CONTAINER);
+    expect(event.attribution).toBe('runtime-exec');
+  });
+
+  it('leaves a runtime child of the parent on the node', async () => {
+    const { root, attributor } = setup();
+    writeProcess(root, 100, 1, ON_NODE);
+    writeProcess(root, 110, 100, ON_NODE);
+    await attributor.attribute(runcExec(110, 100));
+    exit(root, 110);
+    const state = exec(
+      114,
+      100,
+      ['/usr/bin/runc', 'state', CONTAINER],
+      '/usr/sbin/runc',
+    );
+    const event = await attributor.attribute(state);
+    expect(event.container).toBe('unknown');
+  });
+
   it('keeps runtime exec for the exited children', async () => {
     const { root, attributor } = setup();
     writeProcess(root, 100, 1, ON_NODE);

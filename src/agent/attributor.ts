@@ -15,6 +15,7 @@ import type { CgroupAttribution } from '../sources/proc/parse-cgroup.js';
 import type { ProcessTree } from '../sources/proc/process-tree.js';
 import { CgroupCache } from './cgroup-cache.js';
 import {
+  isRuntime,
   isRuntimeInit,
   RuntimeExecs,
   runtimeExecContainer,
@@ -155,7 +156,7 @@ export class Attributor {
     if (found === undefined || found.attribution.containerId !== undefined) {
       return;
     }
-    this.runtimeExecs.remember(process.pid, containerId, timeMs);
+    this.runtimeExecs.remember(process.pid, process.ppid, containerId, timeMs);
   }
 
   private describe(
@@ -196,7 +197,16 @@ export class Attributor {
     // The runtime is the parent of the command it execs, and it stays
     // outside the container, so its cgroup would place the command on
     // the node.
-    const named = this.runtimeExecs.containerOf(ppid, timeMs);
+    // The runtime's parent adopts a command that outlives a detached
+    // runtime, so its children count too, except further runtimes.
+    // NOTE: under containerd that parent is the pod's shim, so a process
+    // that exits at once, started by another container of the same pod
+    // within the window, would be placed in the exec'd container.
+    const named =
+      this.runtimeExecs.containerOf(ppid, timeMs) ??
+      (isRuntime(process)
+        ? undefined
+        : this.runtimeExecs.containerOfParent(ppid, timeMs));
     if (named !== undefined && !isRuntimeInit(process)) {
       return {
         attribution: {

@@ -75,14 +75,14 @@ describe('isRuntimeInit', () => {
 describe('RuntimeExecs', () => {
   it('names the container within the window', () => {
     const execs = new RuntimeExecs();
-    execs.remember(100, ID, 1_000);
+    execs.remember(100, 90, ID, 1_000);
     expect(execs.containerOf(100, 1_000)).toBe(ID);
     expect(execs.containerOf(100, 1_000 + RUNTIME_EXEC_WINDOW_MS)).toBe(ID);
   });
 
   it('names nothing outside the window', () => {
     const execs = new RuntimeExecs();
-    execs.remember(100, ID, 10_000);
+    execs.remember(100, 90, ID, 10_000);
     expect(
       execs.containerOf(100, 10_001 + RUNTIME_EXEC_WINDOW_MS),
     ).toBeUndefined();
@@ -91,7 +91,23 @@ describe('RuntimeExecs', () => {
 
   it('names nothing for another parent', () => {
     const execs = new RuntimeExecs();
-    execs.remember(100, ID, 1_000);
+    execs.remember(100, 90, ID, 1_000);
     expect(execs.containerOf(101, 1_000)).toBeUndefined();
+  });
+
+  it('names the container for a child of the runtime parent', () => {
+    const execs = new RuntimeExecs();
+    execs.remember(100, 90, ID, 1_000);
+    expect(execs.containerOfParent(90, 1_200)).toBe(ID);
+    expect(execs.containerOfParent(100, 1_200)).toBeUndefined();
+    expect(
+      execs.containerOfParent(90, 1_001 + RUNTIME_EXEC_WINDOW_MS),
+    ).toBeUndefined();
+  });
+
+  it('never names init for a runtime parent', () => {
+    const execs = new RuntimeExecs();
+    execs.remember(100, 1, ID, 1_000);
+    expect(execs.containerOfParent(1, 1_000)).toBeUndefined();
   });
 });

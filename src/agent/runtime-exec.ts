@@ -30,7 +30,8 @@ function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function isRuntime(program: ExecedProgram): boolean {
+/** Tests whether the program is one of the OCI runtimes. */
+export function isRuntime(program: ExecedProgram): boolean {
   return RUNTIMES.has(basename(program.exe));
 }
 
@@ -68,23 +69,35 @@ export function isRuntimeInit(program: ExecedProgram): boolean {
   );
 }
 
+interface RuntimeExec {
+  containerId: string;
+  timeMs: number;
+}
+
 /**
- * Runtime exec processes seen in the audit log, by pid, with the
- * container each one named and the time of its exec.
+ * Runtime exec processes seen in the audit log, with the container each
+ * one named and the time of its exec, by the runtime's pid and by its
+ * parent's pid. runc with `--detach` may exit before the command it
+ * starts has exec'd, and the command is then reparented to the runtime's
+ * parent: Podman's conmon for the exec session, or the containerd shim.
  */
 export class RuntimeExecs {
-  private readonly execs = new Map<
-    number,
-    { containerId: string; timeMs: number }
-  >();
+  private readonly execs = new Map<number, RuntimeExec>();
+  private readonly byParent = new Map<number, RuntimeExec>();
 
-  /** Records that `pid` is a runtime exec into `containerId`. */
-  remember(pid: number, containerId: string, timeMs: number): void {
-    this.execs.delete(pid);
-    this.execs.set(pid, { containerId, timeMs });
-    if (this.execs.size > MAX_RUNTIME_EXECS) {
-      this.execs.delete(this.execs.keys().next().value as number);
-    }
+  /**
+   * Records that `pid`, a child of `parentPid`, is a runtime exec into
+   * `containerId`.
+   */
+  remember(
+    pid: number,
+    parentPid: number,
+    containerId: string,
+    timeMs: number,
+  ): void {
+    const exec = { containerId, timeMs };
+    rememberIn(this.execs, pid, exec);
+    if (parentPid > 1) rememberIn(this.byParent, parentPid, exec);
   }
 
   /**
@@ -93,10 +106,37 @@ export class RuntimeExecs {
    * RUNTIME_EXEC_WINDOW_MS of the runtime's own exec.
    */
   containerOf(ppid: number, timeMs: number): string | undefined {
-    const exec = this.execs.get(ppid);
-    if (exec === undefined) return undefined;
-    const elapsed = timeMs - exec.timeMs;
-    if (elapsed < 0 || elapsed > RUNTIME_EXEC_WINDOW_MS) return undefined;
-    return exec.containerId;
+    return withinWindow(this.execs.get(ppid), timeMs);
   }
+
+  /**
+   * Returns the container of the latest runtime exec whose parent is
+   * `ppid`, within the same window, for a command that its runtime left
+   * to that parent.
+   */
+  containerOfParent(ppid: number, timeMs: number): string | undefined {
+    return withinWindow(this.byParent.get(ppid), timeMs);
+  }
+}
+
+function rememberIn(
+  map: Map<number, RuntimeExec>,
+  pid: number,
+  exec: RuntimeExec,
+): void {
+  map.delete(pid);
+  map.set(pid, exec);
+  if (map.size > MAX_RUNTIME_EXECS) {
+    map.delete(map.keys().next().value as number);
+  }
+}
+
+function withinWindow(
+  exec: RuntimeExec | undefined,
+  timeMs: number,
+): string | undefined {
+  if (exec === undefined) return undefined;
+  const elapsed = timeMs - exec.timeMs;
+  if (elapsed < 0 || elapsed > RUNTIME_EXEC_WINDOW_MS) return undefined;
+  return exec.containerId;
 }
