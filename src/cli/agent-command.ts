@@ -175,12 +175,21 @@ export function agentCommand(): Command {
       '/var/run/docker.sock',
     )
     .option('--proc-root <dir>', 'the proc file system', '/proc')
-    .option('--scan-interval <ms>', 'milliseconds between /proc scans')
-    .option('--spool-max-bytes <bytes>', 'bytes the alert spool may use')
-    .option('--heartbeat-interval <ms>', 'milliseconds between heartbeats')
+    .option(
+      '--scan-interval <ms>',
+      'milliseconds between /proc scans (default 30000)',
+    )
+    .option(
+      '--spool-max-bytes <bytes>',
+      'bytes the alert spool may use (default 268435456)',
+    )
+    .option(
+      '--heartbeat-interval <ms>',
+      'milliseconds between heartbeats (default 30000)',
+    )
     .option(
       '--sync-interval <ms>',
-      'milliseconds between rule pack and intel checks',
+      'milliseconds between rule pack and intel checks (default 300000)',
     )
     .option('--log-level <level>', 'pino log level, written to stderr', 'info');
   command.addCommand(auditRulesCommand());
