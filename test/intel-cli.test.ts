@@ -168,6 +168,7 @@ describe('vigil scan of flow logs', () => {
     expect(alerts[0].entities.node).toBe('aks-nodepool1-0');
     expect(alerts[0].cluster).toBe('aks-prod');
     expect(alerts[0].evidence[0].origin).toBe(`${log}:1`);
+    expect(result.stderr).toMatch(/: 0 requests in 0 records, .*, \d+ flows\n/);
   });
 
   it('uses feeds stored by intel load', () => {

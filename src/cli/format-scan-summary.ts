@@ -36,8 +36,9 @@ export function formatScanSummary(
   const rate = seconds > 0 ? Math.round(summary.records / seconds) : 0;
   return [
     `scanned ${read} file(s)${unreadable}: ${summary.requests} requests ` +
-      `in ${summary.records} records, ${summary.truncated} truncated, ` +
-      `${summary.repeatedRecords} repeated`,
+      `in ${summary.records - summary.flows} records, ` +
+      `${summary.truncated} truncated, ${summary.repeatedRecords} repeated` +
+      (summary.flows > 0 ? `, ${summary.flows} flows` : ''),
     `skipped ${skipped} input(s)${reasons ? ` (${reasons})` : ''}`,
     `suppressed ${suppressed} match(es) by exceptions` +
       (suppressed > 0 ? ` (${listed(summary.suppressed)})` : ''),

@@ -54,8 +54,10 @@ export interface ScanSummary {
   files: number;
   /** Files that could not be opened or read to the end. */
   unreadableFiles: number;
-  /** Audit records read: one per stage of each request. */
+  /** Records read: one per stage of each audit request, and flows. */
   records: number;
+  /** Flow log records among `records`. */
+  flows: number;
   /** Distinct requests, each counted once across its stages. */
   requests: number;
   /** Matches that exceptions suppressed, by `RULE/EXCEPTION`. */
@@ -126,6 +128,7 @@ export async function scanFiles(
     files: files.length,
     unreadableFiles: 0,
     records: 0,
+    flows: 0,
     requests: 0,
     repeatedRecords: 0,
     suppressed: {},
@@ -162,6 +165,7 @@ export async function scanFiles(
         options.onFileError?.(file, error as Error);
       }
       summary.records += counts.records;
+      summary.flows += counts.records;
       addCounts(summary.skipped, counts.skipped);
       continue;
     }
