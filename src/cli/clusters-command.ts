@@ -107,6 +107,20 @@ function checkUrl(url: string): string {
 }
 
 /** Reads the PEM file of `--certificate-authority`; throws if unusable. */
+/**
+ * Warns of an http:// URL that leaves the host, because the API server
+ * then sends the ingest token and the audit events unencrypted.
+ */
+function plainHttpWarning(url: string): string | undefined {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') return undefined;
+  const host = parsed.hostname;
+  if (host === 'localhost' || host === '[::1]' || host.startsWith('127.')) {
+    return undefined;
+  }
+  return `warning: ${url} is plain HTTP, so the API server sends the token and the audit events unencrypted; serve HTTPS (--tls-cert, --tls-key) and enrol with an https:// --url`;
+}
+
 function readCertificateAuthority(file: string, url: string): string {
   const option = `--certificate-authority ${safeText(file)}`;
   if (!/^https:/i.test(url)) {
@@ -196,6 +210,8 @@ export function clustersCommand(): Command {
           );
         }
         const enrolledAt = new Date(enrolledMs).toISOString();
+        const warning = plainHttpWarning(url);
+        if (warning) process.stderr.write(`vigil clusters add: ${warning}\n`);
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify({ cluster: name, token, kubeconfig, auditPolicy: policy, enrolledAt })}\n`,

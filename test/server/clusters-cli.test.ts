@@ -74,6 +74,28 @@ describe('vigil clusters', () => {
     expect(result.stdout).toContain('kind: Policy');
   });
 
+  it('add on loopback HTTP warns of nothing', () => {
+    const result = runClusters(backend, ['add', 'local-http']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(runClusters(backend, ['remove', 'local-http']).status).toBe(0);
+  });
+
+  it('add warns of plain HTTP to another host', () => {
+    const result = runClusters(backend, [
+      'add',
+      'remote-http',
+      '--url',
+      'http://vigil.example.com/k8s-audit',
+    ]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(
+      'vigil clusters add: warning: http://vigil.example.com/k8s-audit is plain HTTP, so the API server sends the token and the audit events unencrypted; serve HTTPS (--tls-cert, --tls-key) and enrol with an https:// --url\n',
+    );
+    expect(result.stdout).toContain('Ingest token');
+    expect(runClusters(backend, ['remove', 'remote-http']).status).toBe(0);
+  });
+
   it('add rejects a taken name', () => {
     const result = runClusters(backend, ['add', 'staging']);
     expect(result.status).toBe(1);
