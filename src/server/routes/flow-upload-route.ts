@@ -124,21 +124,26 @@ async function ingestFlowFile(
   let failure: string | undefined;
   const pending: FlowEvent[] = [];
   const iterator = batches[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<FlowEvent[]>;
-    try {
-      next = await iterator.next();
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-      break;
+  try {
+    for (;;) {
+      let next: IteratorResult<FlowEvent[]>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+        break;
+      }
+      if (next.done) break;
+      pending.push(...next.value);
+      while (pending.length >= UPLOAD_BATCH) {
+        await ingestBatch(pending.splice(0, UPLOAD_BATCH));
+      }
     }
-    if (next.done) break;
-    pending.push(...next.value);
-    while (pending.length >= UPLOAD_BATCH) {
-      await ingestBatch(pending.splice(0, UPLOAD_BATCH));
-    }
+    if (pending.length > 0) await ingestBatch(pending.splice(0));
+  } finally {
+    // A store error leaves the reader open; this closes the file.
+    await iterator.return?.(undefined);
   }
-  if (pending.length > 0) await ingestBatch(pending.splice(0));
 
   const { metrics } = context;
   metrics.eventsReceived.inc(
