@@ -65,8 +65,8 @@ export function emptyFlowScanCounts(): FlowScanCounts {
 /**
  * Run the engine over one flow log in bounded memory, adding to
  * `counts` as it goes. Throws when the file cannot be read to its end,
- * so the caller counts it as unreadable; the flows before that point
- * have been processed and counted.
+ * so the caller counts it as unreadable. The flows before that point
+ * have been processed and counted by then.
  */
 export async function scanFlowFile(
   file: string,

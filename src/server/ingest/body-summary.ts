@@ -104,7 +104,7 @@ export function prepareBody(
   return prepared;
 }
 
-/** An event dropped for its size, as the webhook's answer lists it. */
+/** An event dropped for its size, as the webhook's response lists it. */
 export interface TooLargeProblem {
   code: 'event-too-large';
   reason: string;
@@ -114,7 +114,7 @@ export interface TooLargeProblem {
 
 /**
  * Lists the events that prepareBody counts as too large, so that the
- * answer names each event that no rule saw.
+ * response names each event that no rule saw.
  */
 export function tooLargeProblems(
   summary: BodySummary,
