@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   appendFileSync,
   mkdtempSync,
@@ -8,6 +8,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAgentOnStream } from './support/agent-stream.js';
 import {
   TEST_MARKER,
   writeMarkerRulePack,
@@ -33,36 +34,13 @@ const markerEvent = [
 ].join('\n');
 
 function agent(input: string, ...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      cli,
-      'agent',
-      '--output',
-      '-',
-      '--audit-log',
-      '-',
-      '--rules',
-      writeMarkerRulePack(),
-      '--runtime-socket',
-      '/nonexistent.sock',
-      '--data-dir',
-      mkdtempSync(join(tmpdir(), 'vigil-agent-cli-')),
-      '--scan-interval',
-      '600000',
-      '--log-level',
-      'warn',
-      '--node',
-      'node-a',
-      ...args,
-    ],
-    { input, encoding: 'utf8', timeout: 20_000 },
-  );
-  const objects = result.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-  return { ...result, objects };
+  return runAgentOnStream(input, [
+    '--rules',
+    writeMarkerRulePack(),
+    '--node',
+    'node-a',
+    ...args,
+  ]);
 }
 
 describe('vigil agent --output - with --audit-log -', () => {

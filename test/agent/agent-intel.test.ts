@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const cli = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+import { runAgentOnStream } from './support/agent-stream.js';
 
 /** The address of the connect below, from the TEST-NET-2 range. */
 const LISTED = '198.51.100.66';
@@ -26,32 +24,8 @@ function writeFeed(text: string): string {
 }
 
 function agent(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      cli,
-      'agent',
-      '--output',
-      '-',
-      '--audit-log',
-      '-',
-      '--runtime-socket',
-      '/nonexistent.sock',
-      '--data-dir',
-      mkdtempSync(join(tmpdir(), 'vigil-agent-intel-')),
-      '--scan-interval',
-      '600000',
-      '--log-level',
-      'warn',
-      ...args,
-    ],
-    { input: `${connectEvent}\n`, encoding: 'utf8', timeout: 30_000 },
-  );
-  const alerts = result.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
-    .filter((o) => typeof o.alertType === 'string');
+  const result = runAgentOnStream(`${connectEvent}\n`, args);
+  const alerts = result.objects.filter((o) => typeof o.alertType === 'string');
   return { ...result, alerts };
 }
 
