@@ -58,10 +58,10 @@ class WordTable {
     this.mask = slots - 1;
   }
 
-  /** Returns the slot that contains the key, or -1. */
-  find(words: Uint32Array): number {
+  /** Returns the slot that contains the key of hash `hash`, or -1. */
+  find(words: Uint32Array, hash: number): number {
     const { keys, stamps, mask, epoch } = this;
-    let slot = hashWords(words) & mask;
+    let slot = hash & mask;
     while (stamps[slot] === epoch) {
       const at = slot * 4;
       if (
@@ -77,10 +77,10 @@ class WordTable {
     return -1;
   }
 
-  /** Adds a key that `find` did not find. */
-  insert(words: Uint32Array): void {
+  /** Adds a key of hash `hash` that `find` did not find. */
+  insert(words: Uint32Array, hash: number): void {
     const { keys, stamps, mask, epoch } = this;
-    let slot = hashWords(words) & mask;
+    let slot = hash & mask;
     while (stamps[slot] === epoch) slot = (slot + 1) & mask;
     stamps[slot] = epoch;
     keys.set(words, slot * 4);
@@ -137,14 +137,23 @@ export class RecentIdSet {
   has(id: string): boolean {
     const words = this.words;
     if (!parseLowercaseUuid(id, words)) return this.others.has(id);
-    return this.current.find(words) >= 0 || this.previous.find(words) >= 0;
+    const hash = hashWords(words);
+    return (
+      this.current.find(words, hash) >= 0 ||
+      this.previous.find(words, hash) >= 0
+    );
   }
 
   /** Add an ID; returns false when it was already present. */
   add(id: string): boolean {
     const words = this.words;
     if (!parseLowercaseUuid(id, words)) return this.others.add(id);
-    if (this.current.find(words) >= 0 || this.previous.find(words) >= 0) {
+    // Both tables use the same hash, so it is computed once per ID.
+    const hash = hashWords(words);
+    if (
+      this.current.find(words, hash) >= 0 ||
+      this.previous.find(words, hash) >= 0
+    ) {
       return false;
     }
     let current = this.current;
@@ -156,7 +165,7 @@ export class RecentIdSet {
       this.current = dropped;
       current = dropped;
     }
-    current.insert(words);
+    current.insert(words, hash);
     return true;
   }
 
