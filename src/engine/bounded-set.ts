@@ -24,7 +24,7 @@ export class BoundedSet<K> {
     const current = this.current;
     const size = current.size;
     if (size < this.generationSize) {
-      // The size tells whether the key was new, which spares a lookup.
+      // The size shows whether the key was new, which spares a lookup.
       current.add(key);
       return current.size > size;
     }

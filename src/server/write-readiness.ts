@@ -43,8 +43,8 @@ export class WriteReadiness {
   }
 
   /**
-   * A probe write is small, so it may succeed while larger writes still
-   * fail. With SQLite the server can read the free space of the data
+   * Decides whether to probe now. A probe write is small, so it may
+   * succeed while larger writes still fail. With SQLite the server can read the free space of the data
    * directory, and probes only once it has room for the largest webhook
    * body. PostgreSQL's free space is out of reach, so the probe waits a
    * minute after the last one.

@@ -10,7 +10,7 @@ export interface AgentRecord {
   inventory?: unknown;
 }
 
-/** What one agent request adds to its record. */
+/** The data that one agent request adds to its record. */
 export interface AgentReport {
   heartbeat?: unknown;
   inventory?: unknown;

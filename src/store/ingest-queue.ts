@@ -29,7 +29,7 @@ export interface IngestBatch {
   total: number;
   /** The webhook's request body, when the batch came as one. */
   body?: string | undefined;
-  /** Id under which the detection thread holds the body's events. */
+  /** Id under which the detection thread keeps the body's events. */
   pendingId?: number | undefined;
 }
 
@@ -52,7 +52,7 @@ export interface QueueRow {
    * webhook hands to the worker; rows read from the queue lack them.
    */
   keys?: string[] | undefined;
-  /** Id under which the detection thread holds the body's events. */
+  /** Id under which the detection thread keeps the body's events. */
   pendingId?: number | undefined;
   /**
    * The events to detect, attached by the detection thread when it

@@ -9,7 +9,7 @@ const LISTED = '198.51.100.66';
 
 /**
  * An ENRICHED connect of /tmp/.x to 198.51.100.66:443, as auditd 3
- * writes it: SOCKADDR holds AF_INET, port 0x01BB and the address in hex.
+ * writes it: SOCKADDR contains AF_INET, port 0x01BB and the address in hex.
  */
 const connectEvent = [
   'type=SYSCALL msg=audit(1796349300.100:950): arch=c000003e syscall=42 success=no exit=-115 items=0 ppid=1 pid=81 auid=4294967295 uid=0 euid=0 comm=".x" exe="/tmp/.x" key="vigil_connect"\x1dARCH=x86_64 SYSCALL=connect',

@@ -144,10 +144,10 @@ describe('vigil serve start and stop', () => {
   });
 
   it('port in use names the remedy', async () => {
-    const taken = createServer();
-    taken.listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const { port } = taken.address() as AddressInfo;
+    const occupant = createServer();
+    occupant.listen(0, '127.0.0.1');
+    await once(occupant, 'listening');
+    const { port } = occupant.address() as AddressInfo;
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-port-'));
     try {
       const result = await new Promise<{ code: number | null; stderr: string }>(
@@ -169,7 +169,7 @@ describe('vigil serve start and stop', () => {
         `vigil serve: 127.0.0.1:${port} is already in use; choose another port with --port or VIGIL_PORT`,
       );
     } finally {
-      taken.close();
+      occupant.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -20,6 +20,17 @@ import {
   type StoreBackend,
 } from '../support/store-backends.js';
 
+/** A fresh copy of the privileged pod sample, stamped after enrolment. */
+function privilegedPodEvent(suffix: string): AuditEventJson {
+  const sample = falcoSamples().find(
+    (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
+  );
+  if (!sample) throw new Error('privileged pod sample not found');
+  const [event] = liveCopies(sample.events, Date.now() + 1000, suffix);
+  if (!event) throw new Error('privileged pod sample has no event');
+  return event as AuditEventJson;
+}
+
 /**
  * Spreads the samples over clusters so that no alert type is expected
  * twice in one cluster: each cluster's alerts then map one to one to
@@ -96,16 +107,11 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
   it('padded pod at default limits raises', async () => {
     // About 2 MiB in each of the request and the stored object make an
     // event of over 4 MiB, as the API server writes for a padded pod.
-    const sample = falcoSamples().find(
-      (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
-    );
-    if (!sample) throw new Error('privileged pod sample not found');
-    const [event] = liveCopies(sample.events, Date.now() + 1000, '-padded');
-    if (!event) throw new Error('privileged pod sample has no event');
-    const padded = event as AuditEventJson;
+    const padded = privilegedPodEvent('-padded');
     const padding = { padding: 'p'.repeat(2 * 1024 * 1024) };
     padded.requestObject.metadata.annotations = padding;
     padded.responseObject.metadata.annotations = padding;
+
     const enrolment = enrolCluster(backend, 'padded');
     const response = await request(`${server.url}/k8s-audit`, enrolment.token, {
       method: 'POST',
@@ -114,6 +120,7 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
     expect(response.status).toBe(200);
     expect(response.body.queued).toBe(1);
     expect(response.body.tooLarge).toBe(0);
+
     const alerts = await waitFor(
       async () =>
         (
@@ -128,14 +135,9 @@ describe.each(DIALECTS)('webhook end to end on %s', (dialect) => {
   });
 
   it('responses escape terminal controls', async () => {
-    const sample = falcoSamples().find(
-      (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
-    );
-    if (!sample) throw new Error('privileged pod sample not found');
-    const [event] = liveCopies(sample.events, Date.now() + 1000, '-hidden');
-    if (!event) throw new Error('privileged pod sample has no event');
-    const hostile = event as AuditEventJson;
+    const hostile = privilegedPodEvent('-hidden');
     hostile.userAgent = 'kubectl\u009b2J\u202egnp.exe';
+
     const enrolment = enrolCluster(backend, 'hidden');
     const response = await request(`${server.url}/k8s-audit`, enrolment.token, {
       method: 'POST',

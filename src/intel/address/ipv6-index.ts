@@ -14,7 +14,7 @@ function compareWords(a: Uint32Array, i: number, b: Uint32Array): number {
 /**
  * Lookup index over sorted, disjoint IPv6 intervals, four words per
  * address. A table on the top 16 bits of an address gives the slice of
- * intervals that start in its bucket, and `keys` contains the next 32 bits
+ * intervals that start in its bucket. `keys` contains the next 32 bits
  * of each start, so the binary search reads one small array and compares
  * whole addresses only where two starts share those 48 bits.
  */

@@ -5,10 +5,10 @@ import type { QueueCandidate } from '../../store/ingest-queue.js';
 import { eventKey, exceedsBytes } from './prepare-events.js';
 
 /**
- * What the webhook needs of a normalized request body to respond and to
- * queue it: for each event by position, its time and retry key, and the
- * positions of events too large to keep. The events themselves may stay
- * on the detection thread that normalized the body.
+ * The parts of a normalized request body that the webhook needs to
+ * respond and to queue it: for each event by position, its time and
+ * retry key, and the positions of events too large to keep. The events
+ * themselves may stay on the detection thread that normalized the body.
  */
 export interface BodySummary {
   timesMs: number[];

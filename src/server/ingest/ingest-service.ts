@@ -94,7 +94,7 @@ export class IngestService {
 
   /**
    * Queues a webhook request body, which the worker normalizes again
-   * unless the detection thread holds it as `pendingId`. `summary` must
+   * unless the detection thread keeps it as `pendingId`. `summary` must
    * describe the body normalized with the cluster as default.
    */
   async ingestBody(

@@ -1,7 +1,7 @@
 /**
  * Retry keys seen recently, bounded by age and by count. The webhook
- * holds one to answer `duplicates` without a database write. The
- * detection worker holds one filled from the durable
+ * keeps one to answer `duplicates` without a database write. The
+ * detection worker keeps one filled from the durable
  * `ingest_seen_batches` table at start.
  */
 export class RetryKeyCache {

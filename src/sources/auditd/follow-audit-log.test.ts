@@ -23,8 +23,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * A follower that reads every 20 ms while lines arrive and, once idle,
- * only on a change notification (or every `idlePollMs`).
+ * Starts a follower that reads every 20 ms while lines arrive and, once
+ * idle, only on a change notification (or every `idlePollMs`).
  */
 async function startTimed(watch: boolean, idlePollMs = 3_600_000) {
   const path = join(mkdtempSync(join(tmpdir(), 'vigil-follow-')), 'audit.log');

@@ -40,10 +40,10 @@ function text(value: unknown): string | undefined {
 const STREAMED_KEYS: ReadonlySet<string> = new Set(['entries']);
 
 /**
- * Create a parser of GCP VPC flow logs as Cloud Logging writes them:
- * entries one per line (as `gcloud logging read --format=json` piped
- * through `jq -c` or a sink to Cloud Storage writes them), a JSON array
- * of entries, or an object with an `entries` array. Entries have
+ * Create a parser of GCP VPC flow logs as Cloud Logging writes them. It
+ * reads entries one per line, as `gcloud logging read --format=json`
+ * piped through `jq -c` or a sink to Cloud Storage writes them, a JSON
+ * array of entries, or an object with an `entries` array. Entries have
  * `jsonPayload.connection` (src_ip, dest_ip, src_port, dest_port,
  * protocol) and `reporter`, SRC when the sending VM logged the flow and
  * DEST when the receiving one did. The reporting side is the local one,

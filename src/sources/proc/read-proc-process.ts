@@ -62,8 +62,8 @@ export function parseProcStat(
 }
 
 /**
- * Reads /proc/PID/stat alone, whose start time tells a process from an
- * earlier one with the same pid at the cost of one file. Returns
+ * Reads /proc/PID/stat alone, whose start time distinguishes a process
+ * from an earlier one with the same pid at the cost of one file. Returns
  * undefined when the process exited or the file cannot be parsed.
  */
 export function readProcStatSync(
