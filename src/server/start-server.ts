@@ -58,6 +58,18 @@ export async function startServer(
   // The worker is assigned before any refresh can complete, since the
   // refresher starts only after the server listens.
   let worker: DetectionThread | undefined;
+  const ingest = new IngestService(store, metrics, {
+    maxEventBytes: config.maxEventBytes,
+    dedupeWindowMs: config.dedupeWindowSeconds * 1000,
+    maxRetryKeys: MAX_RETRY_KEYS,
+    onQueued: (rows, discarded) => {
+      let events = 0;
+      for (const row of rows) events += row.eventCount;
+      metrics.queueDepth.inc(events);
+      worker?.handOff(rows, discarded);
+    },
+    logger,
+  });
   const intel = new ServerIntel(config.dataDir, logger, (snapshot) =>
     worker?.setIntel(snapshot.serialized),
   );
@@ -71,9 +83,8 @@ export async function startServer(
       maxRetryKeys: MAX_RETRY_KEYS,
       intel: intel.current.serialized,
     },
-    metrics,
     logger,
-    store.health,
+    (outcome, responding) => ingest.storeOutcome(outcome, responding),
   );
   const workerStarted = worker.start();
   // A failed start is awaited below; this keeps it from counting as
@@ -88,17 +99,6 @@ export async function startServer(
   );
   if (generated !== undefined) options.onAdminTokenGenerated(generated);
 
-  const ingest = new IngestService(store, metrics, {
-    maxEventBytes: config.maxEventBytes,
-    dedupeWindowMs: config.dedupeWindowSeconds * 1000,
-    maxRetryKeys: MAX_RETRY_KEYS,
-    onQueued: (rows, discarded) => {
-      let events = 0;
-      for (const row of rows) events += row.eventCount;
-      metrics.queueDepth.inc(events);
-      worker?.handOff(rows, discarded);
-    },
-  });
   const context: ServerContext = {
     config,
     store,

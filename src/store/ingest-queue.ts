@@ -74,10 +74,8 @@ const SEEN_PAGE = 500;
 /**
  * The durable queue between the webhook and the detection worker, and the
  * keys of events already detected, which let the worker drop the API
- * server's retries. The webhook writes one row per batch; only the
- * detection worker writes keys, one row per batch, in the transaction
- * that stores the batch's alerts, so the two threads write less under
- * SQLite's single write lock.
+ * server's retries. One row holds one batch, and the keys of one batch
+ * are written in the transaction that stores the batch's alerts.
  */
 export class IngestQueue {
   private readonly fastPath: SqliteStatements | undefined;
@@ -134,15 +132,6 @@ export class IngestQueue {
       .limit(limit)
       .execute();
     return rows.map((row) => Number(row.id));
-  }
-
-  /** Returns the id of the newest queued batch, or 0 when none is queued. */
-  async lastId(): Promise<number> {
-    const row = await this.db
-      .selectFrom('ingest_queue')
-      .select((eb) => eb.fn.max('id').as('id'))
-      .executeTakeFirst();
-    return Number(row?.id ?? 0);
   }
 
   /** Returns up to `limit` of the oldest queued batches. */
@@ -244,7 +233,15 @@ export class IngestQueue {
     seenMs: number,
   ): Promise<void> {
     if (keys.length === 0) return;
-    const json = JSON.stringify(keys);
+    await this.markSeenJson(cluster, JSON.stringify(keys), seenMs);
+  }
+
+  /** Records keys of `cluster` given as JSON of a non-empty string array. */
+  async markSeenJson(
+    cluster: string,
+    json: string,
+    seenMs: number,
+  ): Promise<void> {
     if (this.fastPath) {
       this.fastPath.insertSeen.run(cluster, seenMs, json);
       return;

@@ -127,14 +127,23 @@ export function tooLargeProblems(
     const [auditID = '', stage = ''] = JSON.parse(
       summary.keys[index] as string,
     ) as string[];
-    problems.push({
-      code: 'event-too-large',
-      reason: `event larger than maxEventBytes (${maxEventBytes} bytes), dropped before detection`,
-      auditID,
-      stage,
-    });
+    problems.push(tooLargeProblem(auditID, stage, maxEventBytes));
   }
   return problems;
+}
+
+/** The response's entry for one event dropped for its size. */
+export function tooLargeProblem(
+  auditID: string,
+  stage: string,
+  maxEventBytes: number,
+): TooLargeProblem {
+  return {
+    code: 'event-too-large',
+    reason: `event larger than maxEventBytes (${maxEventBytes} bytes), dropped before detection`,
+    auditID,
+    stage,
+  };
 }
 
 function isEventList(value: unknown): boolean {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { VigilEvent } from '../../sources/event.js';
 import type { Cluster } from '../../store/cluster-store.js';
 import type {
@@ -7,7 +8,18 @@ import type {
 } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
 import type { ServerMetrics } from '../server-metrics.js';
+import {
+  addCount,
+  applyDelta,
+  emptyDelta,
+} from '../worker/detection-metrics.js';
+import type {
+  DetectionOutcome,
+  ReceivedActivity,
+} from '../worker/detection-outcome.js';
+import type { DetectedCounts } from '../worker/detection-thread-messages.js';
 import { type BodySummary, prepareBody } from './body-summary.js';
+import { OutcomeWriter, type WrittenOutcomes } from './outcome-writer.js';
 import { prepareEvents } from './prepare-events.js';
 import { RetryKeyCache } from './retry-key-cache.js';
 
@@ -34,6 +46,8 @@ export interface IngestOptions {
    * rolled back.
    */
   onQueued: (rows: QueueRow[], discarded: number[]) => void;
+  /** Logs each alert created. */
+  logger: Logger;
 }
 
 /** Counts of one committed batch. */
@@ -51,20 +65,49 @@ interface PendingBatch {
   reject: (error: unknown) => void;
 }
 
+/** An outcome of detection waiting for its transaction. */
+interface PendingOutcome {
+  outcome: DetectionOutcome;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  /** A webhook request waits for it and responds 503 on a failure. */
+  responding: boolean;
+  failed: boolean;
+}
+
 /** Batches committed in one transaction at most. */
 const MAX_GROUP = 32;
 
+/** Wait before writing outcomes again after a failed transaction, in ms. */
+const OUTCOME_RETRY_MS = 1000;
+
 /**
- * Queues normalized events durably: the batch and the source's activity
- * commit in one transaction, and `ingest` resolves only
- * after that commit, so a 2xx response means the events survive a crash.
- * Batches that arrive while a commit runs share the next transaction
- * (group commit), so concurrent requests share one fsync.
+ * Outcomes waiting for a write at most before the webhook refuses new
+ * bodies, which bounds memory while the database fails.
+ */
+const MAX_PENDING_OUTCOMES = 64;
+
+/**
+ * The database's one writer for ingestion. It queues normalized events
+ * durably: the batch and the source's activity commit in one
+ * transaction, and `ingest` resolves only after that commit, so a 2xx
+ * response means the events survive a crash. It also writes the
+ * detection thread's outcomes, in the order they were detected. Batches
+ * and outcomes that arrive while a commit runs share the next
+ * transaction (group commit), so concurrent requests share one fsync.
+ *
+ * An outcome whose transaction failed stays pending and goes into every
+ * later transaction until one commits: detection already counted its
+ * events, and running them again would count them twice.
  */
 export class IngestService {
   private pending: PendingBatch[] = [];
+  private outcomes: PendingOutcome[] = [];
+  private outcomesChanged = false;
+  private retryTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly retryKeys: RetryKeyCache;
+  private readonly writer = new OutcomeWriter();
 
   constructor(
     private readonly store: Store,
@@ -90,6 +133,58 @@ export class IngestService {
       maxEventBytes: this.options.maxEventBytes,
     });
     return this.queue(cluster, source, receivedMs, events.length, prepared);
+  }
+
+  /**
+   * True while so many outcomes wait for a write that the webhook should
+   * refuse new bodies: the database is failing.
+   */
+  get backlogged(): boolean {
+    return this.outcomes.length >= MAX_PENDING_OUTCOMES;
+  }
+
+  /**
+   * Writes an outcome of the detection thread after those before it;
+   * resolves once it committed. With `responding`, a failed transaction
+   * rejects at once, and the outcome is still written later.
+   */
+  storeOutcome(outcome: DetectionOutcome, responding: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outcomes.push({
+        outcome,
+        resolve,
+        reject,
+        responding,
+        failed: false,
+      });
+      this.outcomesChanged = true;
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /**
+   * Waits for the write of a webhook body that the detection thread
+   * detected at once, then counts what it left out.
+   */
+  async ingestDetected(
+    detected: DetectedCounts,
+    stored: Promise<void>,
+  ): Promise<IngestResult> {
+    await stored;
+    this.metrics.addByReason(this.metrics.eventsSkipped, {
+      'before-enrolment': detected.beforeEnrolment,
+      duplicate: detected.duplicates,
+    });
+    this.metrics.addByReason(this.metrics.eventsDropped, {
+      'too-large': detected.tooLarge,
+    });
+    return {
+      received: detected.received,
+      queued: detected.queued,
+      duplicates: detected.duplicates,
+      beforeEnrolment: detected.beforeEnrolment,
+      tooLarge: detected.tooLarge,
+    };
   }
 
   /**
@@ -173,8 +268,10 @@ export class IngestService {
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 || this.outcomesChanged) {
       const group = this.pending.splice(0, MAX_GROUP);
+      const outcomes = this.outcomes.slice();
+      this.outcomesChanged = false;
       const nowMs = Date.now();
       // Keys enter the cache only after the commit, because a rolled back
       // batch is retried and must not count as its own repeat.
@@ -187,36 +284,96 @@ export class IngestService {
         }
         return this.dropRepeats(batch, keys, nowMs);
       });
+      const activity = sourceActivity(group, outcomes);
+      let ids: (number | undefined)[];
+      let written: WrittenOutcomes;
       try {
-        const ids = await this.store.transaction(async (tx) => {
+        [ids, written] = await this.store.transaction(async (tx) => {
           const out: (number | undefined)[] = [];
           for (const batch of batches) out.push(await tx.queue.enqueue(batch));
-          for (const activity of sourceActivity(group)) {
+          for (const total of activity) {
             await tx.sources.record(
-              activity.cluster,
-              activity.source,
-              activity.received,
-              activity.receivedMs,
+              total.cluster,
+              total.source,
+              total.received,
+              total.receivedMs,
             );
           }
-          return out;
+          const wrote = await this.writer.write(
+            tx,
+            outcomes.map((pending) => pending.outcome),
+            nowMs,
+          );
+          return [out, wrote] as const;
         });
-        for (const [cluster, keys] of groupKeys) {
-          this.retryKeys.add(cluster, keys, nowMs);
-        }
-        this.handOff(batches, ids);
-        for (const [i, item] of group.entries()) {
-          const queued = (batches[i] as IngestBatch).candidates.length;
-          const duplicates = item.batch.candidates.length - queued;
-          item.resolve({ queued, duplicates });
-        }
       } catch (error) {
         // The whole group rolled back; each caller responds 503 and the
-        // API server retries.
+        // API server retries. Outcomes stay for the next transaction.
         for (const item of group) item.reject(error);
+        this.outcomeFailed(outcomes, error);
+        continue;
+      }
+
+      this.writer.commit(written);
+      this.outcomes.splice(0, outcomes.length);
+      this.afterOutcomes(outcomes, written);
+      for (const [cluster, keys] of groupKeys) {
+        this.retryKeys.add(cluster, keys, nowMs);
+      }
+      this.handOff(batches, ids);
+      for (const [i, item] of group.entries()) {
+        const queued = (batches[i] as IngestBatch).candidates.length;
+        const duplicates = item.batch.candidates.length - queued;
+        item.resolve({ queued, duplicates });
       }
     }
     this.flushing = undefined;
+  }
+
+  /**
+   * Rejects the webhook requests that wait for `outcomes`, once each,
+   * and writes the outcomes again after a pause.
+   */
+  private outcomeFailed(outcomes: PendingOutcome[], error: unknown): void {
+    for (const pending of outcomes) {
+      if (!pending.responding || pending.failed) continue;
+      pending.failed = true;
+      pending.reject(error);
+    }
+    if (outcomes.length === 0 || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.outcomesChanged = true;
+      this.flushing ??= this.flush();
+    }, OUTCOME_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Resolves written outcomes and counts their alerts and events. */
+  private afterOutcomes(
+    outcomes: PendingOutcome[],
+    written: WrittenOutcomes,
+  ): void {
+    const committedMs = Date.now();
+    const alerts = emptyDelta();
+    for (const { alert, receivedMs, created } of written.alerts) {
+      alerts.latencies.push((committedMs - receivedMs) / 1000);
+      addCount(created ? alerts.created : alerts.repeated, alert.alertType);
+      if (!created) continue;
+      this.options.logger.info(
+        {
+          alertId: alert.id,
+          alertType: alert.alertType,
+          cluster: alert.cluster,
+        },
+        'alert created',
+      );
+    }
+    applyDelta(this.metrics, alerts);
+    for (const pending of outcomes) {
+      applyDelta(this.metrics, pending.outcome.delta);
+      pending.resolve();
+    }
   }
 
   /**
@@ -260,28 +417,34 @@ export class IngestService {
  * Sums a group's received events by cluster and source, so that each
  * pair costs one upsert per commit, with the latest receipt time.
  */
-function sourceActivity(group: readonly PendingBatch[]) {
-  const totals = new Map<
-    string,
-    { cluster: string; source: string; received: number; receivedMs: number }
-  >();
-  for (const { batch, received } of group) {
-    if (received === 0) continue;
-    const key = JSON.stringify([batch.cluster, batch.source]);
+function sourceActivity(
+  group: readonly PendingBatch[],
+  outcomes: readonly PendingOutcome[],
+): ReceivedActivity[] {
+  const totals = new Map<string, ReceivedActivity>();
+  const add = (activity: ReceivedActivity) => {
+    if (activity.received === 0) return;
+    const key = JSON.stringify([activity.cluster, activity.source]);
     const total = totals.get(key);
     if (total) {
-      total.received += received;
-      total.receivedMs = Math.max(total.receivedMs, batch.receivedMs);
+      total.received += activity.received;
+      total.receivedMs = Math.max(total.receivedMs, activity.receivedMs);
     } else {
-      totals.set(key, {
-        cluster: batch.cluster,
-        source: batch.source,
-        received,
-        receivedMs: batch.receivedMs,
-      });
+      totals.set(key, { ...activity });
     }
+  };
+  for (const { batch, received } of group) {
+    add({
+      cluster: batch.cluster,
+      source: batch.source,
+      received,
+      receivedMs: batch.receivedMs,
+    });
   }
-  return totals.values();
+  for (const { outcome } of outcomes) {
+    for (const activity of outcome.activity) add(activity);
+  }
+  return [...totals.values()];
 }
 
 /** Returns the row that the queue stored for `batch`, as the worker reads it. */

@@ -6,8 +6,11 @@ import { ApiError } from '../error-codes.js';
 import {
   type BodySummary,
   summarizeBody,
+  type TooLargeProblem,
+  tooLargeProblem,
   tooLargeProblems,
 } from '../ingest/body-summary.js';
+import type { IngestResult } from '../ingest/ingest-service.js';
 import {
   countByCode,
   MAX_REPORTED_PROBLEMS,
@@ -15,6 +18,7 @@ import {
 } from '../ingest/report-problems.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import type { ServerContext } from '../server-context.js';
+import type { DetectedCounts } from '../worker/detection-thread-messages.js';
 import { decodeContentEncoding } from './decode-content-encoding.js';
 
 const SOURCE = 'k8s-audit';
@@ -26,21 +30,34 @@ const MAX_LOGGED_IDS = 10;
 const clusters = new WeakMap<FastifyRequest, Cluster>();
 
 /**
- * Normalizes a body on the detection thread, which then keeps its events
- * for detection, or on this thread while no detection thread runs.
- * Throws REQUEST_INVALID_JSON for a body that is not JSON.
+ * Passes a body to the detection thread, which either detects it at once
+ * and returns the pending write of its outcome, or normalizes it to be
+ * queued and keeps the events as `pendingId`. While no detection thread
+ * runs, this thread normalizes it. Throws REQUEST_INVALID_JSON for a
+ * body that is not JSON.
  */
-async function summarize(
+async function ingestBody(
   context: ServerContext,
   body: string,
   cluster: Cluster,
-): Promise<{ summary: BodySummary; pendingId?: number }> {
+  receivedMs: number,
+): Promise<
+  | { detected: DetectedCounts; stored: Promise<void> }
+  | { summary: BodySummary; pendingId?: number }
+> {
   const max = context.config.maxEventBytes;
-  const remote = await context.worker.normalize(body, cluster.name, max);
+  const remote = await context.worker.ingest({
+    body,
+    cluster: cluster.name,
+    enrolledMs: cluster.enrolledMs,
+    maxEventBytes: max,
+    receivedMs,
+  });
   const result = remote ?? summarizeBody(body, cluster.name, max);
   if ('invalidJson' in result) {
     throw new ApiError('REQUEST_INVALID_JSON', { reason: result.invalidJson });
   }
+  if ('detected' in result) return result;
   return {
     summary: result.summary,
     pendingId: 'pendingId' in result ? result.pendingId : undefined,
@@ -91,33 +108,51 @@ export async function registerK8sAuditRoute(
         const receivedMs = Date.now();
         const cluster = clusters.get(request) as Cluster;
         const body = String(request.body ?? '');
-        const { summary, pendingId } = await summarize(context, body, cluster);
+        // Outcomes wait for a write in numbers only while the database fails.
+        if (context.ingest.backlogged) throw new ApiError('STORE_UNAVAILABLE');
+        const ingested = await ingestBody(context, body, cluster, receivedMs);
+        const detected = 'detected' in ingested ? ingested.detected : undefined;
+        const summary = 'summary' in ingested ? ingested.summary : undefined;
+        const pendingId =
+          'pendingId' in ingested ? ingested.pendingId : undefined;
+        const bodyProblems = detected?.problems ?? summary?.problems ?? [];
         const { metrics } = context;
-        const parsed = summary.timesMs.length;
+        const parsed = detected?.received ?? summary?.timesMs.length ?? 0;
         metrics.eventsReceived.inc(
           { source: SOURCE },
-          parsed + summary.problems.length,
+          parsed + bodyProblems.length,
         );
         metrics.eventsParsed.inc({ source: SOURCE }, parsed);
-        metrics.addByReason(
-          metrics.eventsDropped,
-          countByCode(summary.problems),
-        );
-        if (parsed === 0 && !summary.eventList) {
+        metrics.addByReason(metrics.eventsDropped, countByCode(bodyProblems));
+        if (parsed === 0 && !(detected?.eventList ?? summary?.eventList)) {
           if (pendingId !== undefined) context.worker.discard(pendingId);
-          const reason = summary.problems[0]?.reason ?? 'no event found';
+          const reason = bodyProblems[0]?.reason ?? 'no event found';
           throw new ApiError('WEBHOOK_INVALID_BODY', { reason });
         }
 
-        let result: Awaited<ReturnType<typeof context.ingest.ingestBody>>;
+        const max = context.config.maxEventBytes;
+        let result: IngestResult;
+        let tooLarge: TooLargeProblem[];
         try {
-          result = await context.ingest.ingestBody(
-            cluster,
-            summary,
-            receivedMs,
-            body,
-            pendingId,
-          );
+          if (detected && 'stored' in ingested) {
+            result = await context.ingest.ingestDetected(
+              detected,
+              ingested.stored,
+            );
+            tooLarge = detected.tooLargeEvents.map(({ auditID, stage }) =>
+              tooLargeProblem(auditID, stage, max),
+            );
+          } else {
+            const queued = summary as BodySummary;
+            result = await context.ingest.ingestBody(
+              cluster,
+              queued,
+              receivedMs,
+              body,
+              pendingId,
+            );
+            tooLarge = tooLargeProblems(queued, cluster.enrolledMs, max);
+          }
         } catch (error) {
           // The store logs a full disk once, not once per request.
           if (isDiskFullError(error)) throw new ApiError('STORE_DISK_FULL');
@@ -128,12 +163,7 @@ export async function registerK8sAuditRoute(
           throw new ApiError('STORE_UNAVAILABLE');
         }
 
-        const report = reportProblems(summary.problems);
-        const tooLarge = tooLargeProblems(
-          summary,
-          cluster.enrolledMs,
-          context.config.maxEventBytes,
-        );
+        const report = reportProblems(bodyProblems);
         if (report.invalid + result.tooLarge > 0) {
           const suppressed = limiter.take(cluster.name);
           if (suppressed !== undefined) {

@@ -4,7 +4,7 @@ import { RetryKeyCache } from '../ingest/retry-key-cache.js';
 /**
  * The retry keys of events that the detection worker has processed: an
  * in-memory cache, filled at start from the durable `ingest_seen_batches`
- * table, which the worker writes in each batch's transaction.
+ * table, into which each outcome writes the keys of its events.
  *
  * NOTE: the cache holds the newest `maxEntries` keys of the dedupe
  * window. A retry of an event older than those is detected again, so at
@@ -53,8 +53,8 @@ export class DetectedKeys {
   }
 
   /**
-   * Adds keys to the cache. Call it after the transaction that stored
-   * them with `IngestQueue.markSeen` committed.
+   * Adds keys of detected events. Their outcome is written later, and
+   * the worker offers it until it is, so the keys count from detection.
    */
   add(cluster: string, keys: readonly string[], nowMs: number): void {
     this.cache.add(cluster, keys, nowMs);

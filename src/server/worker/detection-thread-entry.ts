@@ -4,6 +4,7 @@ import { defaultRulePackDir } from '../../engine/rule-pack-dir.js';
 import { IndicatorStore } from '../../intel/indicator-store.js';
 import { Store } from '../../store/store.js';
 import { createLogger } from '../create-logger.js';
+import type { DetectionOutcome } from './detection-outcome.js';
 import type {
   DetectionThreadData,
   FromDetectionThread,
@@ -12,8 +13,9 @@ import type {
 import { DetectionWorker } from './detection-worker.js';
 
 /**
- * Runs the detection thread with its own store connection and engine, so
- * that detection uses a second core beside the HTTP thread.
+ * Runs the detection thread with its own engine, so that detection uses
+ * a second core beside the HTTP thread. Its store connection only reads
+ * the queue and the stored retry keys.
  */
 async function main(): Promise<void> {
   const port = parentPort;
@@ -24,25 +26,16 @@ async function main(): Promise<void> {
   const logger = createLogger(data.logLevel);
   const pack = loadRulePack(data.rulesDir ?? defaultRulePackDir());
   const store = await Store.open(data);
-  // The main thread's /readyz reports this thread's writes too. Error
-  // objects lose their code through postMessage, so code and message go
-  // as strings.
-  store.health.onChange((event) => {
-    if (event.type === 'recovered') {
-      send({ type: 'storage', diskFull: false });
-      return;
-    }
-    const { code, message } = event.error as {
-      code?: unknown;
-      message?: unknown;
-    };
-    send({
-      type: 'storage',
-      diskFull: true,
-      code: String(code),
-      message: String(message),
+  // Outcomes go to the main thread, which writes them in order with the
+  // webhook's own writes, so that one thread holds the write lock.
+  let nextOutcomeId = 1;
+  const storing = new Map<number, () => void>();
+  const sink = (outcome: DetectionOutcome) =>
+    new Promise<void>((resolve) => {
+      const id = nextOutcomeId++;
+      storing.set(id, resolve);
+      send({ type: 'outcome', id, outcome });
     });
-  });
   const worker = new DetectionWorker(
     store,
     pack,
@@ -54,20 +47,24 @@ async function main(): Promise<void> {
       dedupeWindowMs: data.dedupeWindowSeconds * 1000,
       maxRetryKeys: data.maxRetryKeys,
     },
-    (delta) => send({ type: 'metrics', delta }),
+    sink,
     IndicatorStore.fromJSON(data.intel),
   );
 
   port.on('message', (message: ToDetectionThread) => {
+    if (message.type === 'ingest') {
+      const result = worker.ingest(message);
+      send({ type: 'ingested', id: message.id, result });
+      return;
+    }
     if (message.type === 'queued') {
       worker.discard(message.discarded);
       worker.handOff(message.rows);
       return;
     }
-    if (message.type === 'normalize') {
-      const { id, body, cluster, maxEventBytes } = message;
-      const result = worker.normalize(id, body, cluster, maxEventBytes);
-      send({ type: 'normalized', id, result });
+    if (message.type === 'stored') {
+      storing.get(message.id)?.();
+      storing.delete(message.id);
       return;
     }
     if (message.type === 'intel') {

@@ -1,7 +1,7 @@
 import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { BodySummary } from '../ingest/body-summary.js';
-import type { MetricsDelta } from './detection-metrics.js';
+import type { DetectionOutcome } from './detection-outcome.js';
 
 /** The settings with which the detection thread opens the store and rules. */
 export interface DetectionThreadData {
@@ -15,27 +15,51 @@ export interface DetectionThreadData {
   intel: SerializedIntel;
 }
 
+/** A webhook body for the detection thread, from an authenticated cluster. */
+export interface IngestRequest {
+  id: number;
+  body: string;
+  cluster: string;
+  enrolledMs: number;
+  maxEventBytes: number;
+  receivedMs: number;
+}
+
 /** Messages from the main thread to the detection thread. */
 export type ToDetectionThread =
   | { type: 'queued'; rows: QueueRow[]; discarded: number[] }
-  | {
-      type: 'normalize';
-      id: number;
-      body: string;
-      cluster: string;
-      maxEventBytes: number;
-    }
+  | ({ type: 'ingest' } & IngestRequest)
+  | { type: 'stored'; id: number }
   | { type: 'intel'; intel: SerializedIntel }
   | { type: 'drain'; timeoutMs: number };
 
 /** Messages from the detection thread to the main thread. */
 export type FromDetectionThread =
   | { type: 'started' }
-  | { type: 'metrics'; delta: MetricsDelta }
   | { type: 'drained'; drained: boolean }
-  | { type: 'normalized'; id: number; result: NormalizedBody }
-  | { type: 'storage'; diskFull: false }
-  | { type: 'storage'; diskFull: true; code: string; message: string };
+  | { type: 'ingested'; id: number; result: NormalizedBody | DetectedBody }
+  | { type: 'outcome'; id: number; outcome: DetectionOutcome };
 
-/** The outcome of normalizing a webhook body on the detection thread. */
+/** The outcome of normalizing a webhook body to queue it. */
 export type NormalizedBody = { summary: BodySummary } | { invalidJson: string };
+
+/** The counts of a webhook body detected without being queued. */
+export interface DetectedCounts {
+  received: number;
+  /** Events detected: not repeats, after enrolment, within the size limit. */
+  queued: number;
+  duplicates: number;
+  beforeEnrolment: number;
+  tooLarge: number;
+  problems: BodySummary['problems'];
+  /** The events dropped for their size, after enrolment. */
+  tooLargeEvents: { auditID: string; stage: string }[];
+  /** Whether the body is an `EventList`, which may hold no event. */
+  eventList: boolean;
+}
+
+/** A webhook body detected as it arrived, and the outcome to write. */
+export interface DetectedBody {
+  detected: DetectedCounts;
+  outcome: DetectionOutcome;
+}

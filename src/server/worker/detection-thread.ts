@@ -2,21 +2,37 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
-import type { StorageHealth } from '../../store/storage-health.js';
 import type { BodySummary } from '../ingest/body-summary.js';
-import type { ServerMetrics } from '../server-metrics.js';
-import { applyDelta } from './detection-metrics.js';
+import type { DetectionOutcome } from './detection-outcome.js';
 import type {
+  DetectedBody,
+  DetectedCounts,
   DetectionThreadData,
   FromDetectionThread,
+  IngestRequest,
   NormalizedBody,
   ToDetectionThread,
 } from './detection-thread-messages.js';
 
-/** A body that the detection thread normalized and keeps as `pendingId`. */
-export type HeldBody =
+/**
+ * What the detection thread made of a webhook body: the events it keeps
+ * as `pendingId` until the body is queued, the counts of a body it
+ * detected at once with the write of its outcome, or why it is not JSON.
+ */
+export type IngestedBody =
   | { summary: BodySummary; pendingId: number }
+  | { detected: DetectedCounts; stored: Promise<void> }
   | { invalidJson: string };
+
+/**
+ * Writes an outcome of the detection thread after those before it.
+ * `responding` is true for a webhook body that waits for the write: a
+ * failed write then rejects at once, while the outcome stays pending.
+ */
+export type StoreOutcome = (
+  outcome: DetectionOutcome,
+  responding: boolean,
+) => Promise<void>;
 
 /** Wait before restarting a detection thread that died, in milliseconds. */
 const RESTART_DELAY_MS = 1000;
@@ -32,17 +48,15 @@ export class DetectionThread {
   private stopping = false;
   private drained: ((drained: boolean) => void) | undefined;
   private nextBodyId = 1;
-  private readonly normalizing = new Map<
+  private readonly ingesting = new Map<
     number,
-    (held: HeldBody | undefined) => void
+    (ingested: IngestedBody | undefined) => void
   >();
 
   constructor(
     private readonly data: DetectionThreadData,
-    private readonly metrics: ServerMetrics,
     private readonly logger: Logger,
-    /** Records the thread's write outcomes, so /readyz reflects them. */
-    private readonly health?: StorageHealth,
+    private readonly storeOutcome: StoreOutcome,
   ) {}
 
   /** True while a detection thread runs. */
@@ -62,12 +76,13 @@ export class DetectionThread {
         if (message.type === 'started') {
           this.started = true;
           resolve();
-        } else if (message.type === 'metrics') {
-          applyDelta(this.metrics, message.delta);
-        } else if (message.type === 'normalized') {
-          this.onNormalized(message.id, message.result);
-        } else if (message.type === 'storage') {
-          this.onStorage(message);
+        } else if (message.type === 'ingested') {
+          this.onIngested(message.id, message.result);
+        } else if (message.type === 'outcome') {
+          const { id } = message;
+          void this.storeOutcome(message.outcome, false).then(() =>
+            this.post({ type: 'stored', id }),
+          );
         } else {
           this.drained?.(message.drained);
         }
@@ -81,21 +96,20 @@ export class DetectionThread {
   }
 
   /**
-   * Normalizes a webhook body on the detection thread, which keeps the
-   * events until the body is queued (`handOff`) or `discard`ed, so that
-   * each body is parsed once. Resolves undefined while no thread runs,
-   * or when it exits first: the caller then normalizes the body itself.
+   * Passes a webhook body to the detection thread, which either detects
+   * its events at once or keeps them until the body is queued
+   * (`handOff`) or `discard`ed, so that each body is parsed once.
+   * Resolves undefined while no thread runs, or when it exits first: the
+   * caller then normalizes and queues the body itself.
    */
-  normalize(
-    body: string,
-    cluster: string,
-    maxEventBytes: number,
-  ): Promise<HeldBody | undefined> {
+  ingest(
+    request: Omit<IngestRequest, 'id'>,
+  ): Promise<IngestedBody | undefined> {
     if (!this.worker || !this.started) return Promise.resolve(undefined);
     const id = this.nextBodyId++;
     return new Promise((resolve) => {
-      this.normalizing.set(id, resolve);
-      this.post({ type: 'normalize', id, body, cluster, maxEventBytes });
+      this.ingesting.set(id, resolve);
+      this.post({ type: 'ingest', id, ...request });
     });
   }
 
@@ -113,24 +127,22 @@ export class DetectionThread {
     this.post({ type: 'queued', rows, discarded });
   }
 
-  private onStorage(
-    message: Extract<FromDetectionThread, { type: 'storage' }>,
-  ): void {
-    if (!message.diskFull) {
-      this.health?.recordSuccess();
-      return;
+  private onIngested(id: number, result: NormalizedBody | DetectedBody): void {
+    const resolve = this.ingesting.get(id);
+    this.ingesting.delete(id);
+    if ('invalidJson' in result) {
+      resolve?.(result);
+    } else if ('detected' in result) {
+      // The write is queued here, in the order of the thread's messages,
+      // so that outcomes are written in the order they were detected.
+      const stored = this.storeOutcome(result.outcome, true);
+      // The caller awaits it; this keeps a failure from counting as
+      // unhandled before then.
+      stored.catch(() => {});
+      resolve?.({ detected: result.detected, stored });
+    } else {
+      resolve?.({ summary: result.summary, pendingId: id });
     }
-    const error = Object.assign(new Error(message.message), {
-      code: message.code,
-    });
-    this.health?.recordFailure(error);
-  }
-
-  private onNormalized(id: number, result: NormalizedBody): void {
-    const resolve = this.normalizing.get(id);
-    this.normalizing.delete(id);
-    if ('invalidJson' in result) resolve?.(result);
-    else resolve?.({ summary: result.summary, pendingId: id });
   }
 
   /**
@@ -166,8 +178,8 @@ export class DetectionThread {
     const wasStarted = this.started;
     this.started = false;
     this.worker = undefined;
-    for (const resolve of this.normalizing.values()) resolve(undefined);
-    this.normalizing.clear();
+    for (const resolve of this.ingesting.values()) resolve(undefined);
+    this.ingesting.clear();
     if (this.stopping) return;
     this.logger.error({ code }, 'detection thread exited; restarting');
     this.drained?.(false);

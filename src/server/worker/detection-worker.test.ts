@@ -14,6 +14,7 @@ import {
 import { loadRulePack } from '../../engine/load-rules.js';
 import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
 import { Store } from '../../store/store.js';
+import { OutcomeWriter } from '../ingest/outcome-writer.js';
 import { eventKey } from '../ingest/prepare-events.js';
 import { DetectionWorker } from './detection-worker.js';
 
@@ -112,6 +113,7 @@ describe('DetectionWorker', () => {
     store = opened;
     rulesDir = mkdtempSync(join(tmpdir(), 'vigil-rules-'));
     writeFileSync(join(rulesDir, 'second-pod.yaml'), SECOND_POD_RULE);
+    const writer = new OutcomeWriter();
     worker = new DetectionWorker(
       opened,
       loadRulePack(rulesDir),
@@ -123,7 +125,9 @@ describe('DetectionWorker', () => {
         dedupeWindowMs: 600_000,
         maxRetryKeys: 1000,
       },
-      () => {},
+      async (outcome) => {
+        await writer.writeOne(opened, outcome);
+      },
     );
 
     // The second batch's transaction fails once, as on a full disk.

@@ -7,18 +7,33 @@ import type { RulePack } from '../../engine/load-rules.js';
 import type { K8sAuditEvent, VigilEvent } from '../../sources/event.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { Store } from '../../store/store.js';
-import { summarizeBody } from '../ingest/body-summary.js';
+import { type SummarizedBody, summarizeBody } from '../ingest/body-summary.js';
 import { eventKey } from '../ingest/prepare-events.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
+import { alertAggregationKey } from './alert-aggregation-key.js';
 import { DetectedKeys } from './detected-keys.js';
 import {
   addCount,
   emptyDelta,
   type MetricsDelta,
 } from './detection-metrics.js';
-import type { NormalizedBody } from './detection-thread-messages.js';
-import { persistAlert, type TrackedAlert } from './persist-alerts.js';
+import type {
+  DetectionOutcome,
+  ReceivedActivity,
+  TouchedAlert,
+} from './detection-outcome.js';
+import type {
+  DetectedBody,
+  IngestRequest,
+  NormalizedBody,
+} from './detection-thread-messages.js';
 import { queuedEvents } from './queued-events.js';
+
+/**
+ * Writes an outcome durably, in order after those before it; rejects
+ * when nothing was written, and the worker then offers it again.
+ */
+export type OutcomeSink = (outcome: DetectionOutcome) => Promise<void>;
 
 /** Settings of the detection worker. */
 export interface DetectionWorkerOptions {
@@ -39,8 +54,6 @@ interface FreshEvents {
   row: QueueRow;
   events: VigilEvent[];
   keys: string[];
-  /** Whether the worker keeps the keys in memory: for rows queued before it started. */
-  remember: boolean;
 }
 
 /** Handed-off rows kept at most; past it rows are read from the queue. */
@@ -65,16 +78,23 @@ interface Touched {
 }
 
 /**
- * Consumes the ingest queue in order: runs the engine over each batch,
- * then stores the alerts it opened or updated and deletes the batches in
- * one transaction. A batch therefore raises its alerts exactly once, and
- * after a crash the worker resumes from the first batch not deleted.
+ * Runs the engine over webhook bodies and over the ingest queue, in
+ * order, and hands each outcome (the alerts opened or updated, the
+ * events' retry keys and the queue rows to delete) to a sink that writes
+ * it in one transaction. A batch therefore raises its alerts exactly
+ * once, and after a crash the worker resumes from the first batch not
+ * deleted.
+ *
+ * A webhook body is detected as soon as it arrives when nothing is
+ * queued before it: its outcome is then written before the webhook
+ * responds, and the body is never queued. Otherwise the body waits in
+ * the queue behind the others.
  */
 export class DetectionWorker {
   private engine: Engine;
   private readonly rules: Map<string, CompiledRule>;
-  private readonly tracked = new Map<string, TrackedAlert>();
-  private readonly closed = new Set<string>();
+  private closed: string[] = [];
+  private reset = false;
   private readonly enrolled = new Map<string, number>();
   private readonly handedOff = new Map<number, QueueRow>();
   /** Events of webhook bodies this thread normalized, by body id. */
@@ -86,19 +106,18 @@ export class DetectionWorker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private watermarkMs = 0;
-  /** The newest queued row when the worker started; later rows are newer. */
-  private startId = Number.POSITIVE_INFINITY;
-  private startIdRead = false;
+  /** True while the loop waits with nothing queued. */
+  private idle = false;
   private delta: MetricsDelta = emptyDelta();
   private engineBeforeEnrolment = 0;
 
   constructor(
+    /** Read for queued rows and stored keys; the sink does the writes. */
     private readonly store: Store,
     private readonly pack: RulePack,
     private readonly logger: Logger,
     private readonly options: DetectionWorkerOptions,
-    /** Receives the counts of each commit, for the server's metrics. */
-    private readonly report: (delta: MetricsDelta) => void,
+    private readonly sink: OutcomeSink,
     /** The threat intelligence behind the `intel` operator. */
     private intel: IntelLookup = NO_INTEL,
   ) {
@@ -154,17 +173,17 @@ export class DetectionWorker {
   }
 
   /**
-   * Parses and normalizes a webhook body for the HTTP thread, and keeps
-   * its events as `id` until the row that queues them is handed off.
+   * Parses and normalizes a webhook body for the HTTP thread. When
+   * nothing waits in the queue, the body's events are detected at once
+   * and the result carries their outcome, which the HTTP thread writes
+   * before it responds. Otherwise the events are kept as `request.id`
+   * until the row that queues them is handed off.
    */
-  normalize(
-    id: number,
-    body: string,
-    cluster: string,
-    maxEventBytes: number,
-  ): NormalizedBody {
+  ingest(request: IngestRequest): NormalizedBody | DetectedBody {
+    const { id, body, cluster, maxEventBytes } = request;
     const result = summarizeBody(body, cluster, maxEventBytes);
     if ('invalidJson' in result) return result;
+    if (this.detectsAtOnce()) return this.detectBody(request, result);
 
     this.heldBodies.set(id, result.events);
     if (this.heldBodies.size > MAX_HELD_BODIES) {
@@ -172,6 +191,102 @@ export class DetectionWorker {
       this.heldBodies.delete(oldest);
     }
     return { summary: result.summary };
+  }
+
+  /**
+   * Tells whether a body can be detected as it arrives: the loop waits
+   * with nothing queued, no queued body is on its way to it, and the
+   * engine has no pending change.
+   */
+  private detectsAtOnce(): boolean {
+    return (
+      this.idle &&
+      this.state === 'running' &&
+      this.handedOff.size === 0 &&
+      this.heldBodies.size === 0 &&
+      this.nextIntel === undefined
+    );
+  }
+
+  /**
+   * Detects the events of a summarized body that are after the cluster's
+   * enrolment, within the size limit and not repeats, and returns the
+   * counts for the response with the outcome to write.
+   */
+  private detectBody(
+    request: IngestRequest,
+    summarized: Extract<SummarizedBody, { events: unknown }>,
+  ): DetectedBody {
+    const { cluster, enrolledMs, receivedMs } = request;
+    const { summary, events } = summarized;
+    const counts = {
+      received: events.length,
+      queued: 0,
+      duplicates: 0,
+      beforeEnrolment: 0,
+      tooLarge: 0,
+    };
+    const tooLarge = new Set(summary.tooLarge);
+    const tooLargeEvents: { auditID: string; stage: string }[] = [];
+    const kept: FreshEvents = {
+      row: {
+        id: 0,
+        cluster,
+        source: 'k8s-audit',
+        receivedMs,
+        enrolledMs,
+        eventCount: 0,
+        payload: { format: 'events', events: '[]' },
+      },
+      events: [],
+      keys: [],
+    };
+    const seen = this.detectedKeys.find(cluster, summary.keys);
+    for (const [index, event] of events.entries()) {
+      const key = summary.keys[index] as string;
+      if (event.timeMs < enrolledMs) {
+        counts.beforeEnrolment++;
+      } else if (tooLarge.has(index)) {
+        counts.tooLarge++;
+        tooLargeEvents.push({
+          auditID: event.audit.auditID,
+          stage: event.audit.stage,
+        });
+      } else if (seen.has(key)) {
+        counts.duplicates++;
+      } else {
+        seen.add(key);
+        kept.events.push(event);
+        kept.keys.push(key);
+      }
+    }
+    counts.queued = kept.events.length;
+    this.detectedKeys.add(cluster, kept.keys, receivedMs);
+
+    const touched = new Map<string, Touched>();
+    this.detect(kept, touched);
+    this.engine.expire(this.watermarkMs);
+    const activity: ReceivedActivity[] =
+      events.length > 0
+        ? [
+            {
+              cluster,
+              source: 'k8s-audit',
+              received: events.length,
+              receivedMs,
+            },
+          ]
+        : [];
+    const outcome = this.outcome([], [kept], touched, activity);
+    return {
+      detected: {
+        ...counts,
+        problems: summary.problems,
+        tooLargeEvents,
+        eventList: summary.eventList,
+      },
+      outcome,
+    };
   }
 
   /** Drops held bodies that queued nothing. */
@@ -205,7 +320,8 @@ export class DetectionWorker {
     clearTimeout(timer);
     this.state = 'stopped';
     this.wake();
-    await this.loop;
+    // A loop that waits for its sink past the timeout is left behind.
+    if (drained) await this.loop;
     return drained;
   }
 
@@ -213,9 +329,9 @@ export class DetectionWorker {
     return new Engine(this.pack, {
       intel: this.intel,
       enrolledAt: (cluster) => this.enrolled.get(cluster),
-      // Tracking ends after the next commit, since the closing alert may
+      // Tracking ends with the next outcome, since the closing alert may
       // still have occurrences to write.
-      onClose: (alert) => this.closed.add(alert.id),
+      onClose: (alert) => this.closed.push(alert.id),
     });
   }
 
@@ -224,23 +340,25 @@ export class DetectionWorker {
       let rows: QueueRow[];
       try {
         await this.detectedKeys.load();
-        if (!this.startIdRead) {
-          this.startId = await this.store.queue.lastId();
-          this.startIdRead = true;
+        if (this.nextIntel) {
+          this.idle = false;
+          this.applyIntel(this.nextIntel);
         }
-        if (this.nextIntel) this.applyIntel(this.nextIntel);
         rows = await this.nextRows();
       } catch (error) {
+        this.idle = false;
         this.logger.error({ err: error }, 'reading the queue failed');
         await this.sleep(this.options.retryMs);
         continue;
       }
       if (rows.length === 0) {
         if (this.state === 'draining') break;
+        this.idle = true;
         await this.sleep(this.options.idleMs);
         continue;
       }
 
+      this.idle = false;
       await this.process(rows);
     }
     this.logger.info({}, 'detection worker stopped');
@@ -278,10 +396,11 @@ export class DetectionWorker {
   }
 
   /**
-   * Runs the engine over the rows once, then stores the outcome, retrying
-   * while the store fails. Running the engine again would count the
-   * events twice in its windows and baselines. When the worker stops
-   * first, the rows stay queued and the next start detects them afresh.
+   * Runs the engine over the rows once, then hands the outcome to the
+   * sink, offering it again while the sink fails. Running the engine
+   * again would count the events twice in its windows and baselines.
+   * When the worker stops first, the rows stay queued and the next start
+   * detects them afresh.
    */
   private async process(rows: QueueRow[]): Promise<void> {
     const fresh = this.dropRepeats(rows);
@@ -292,11 +411,12 @@ export class DetectionWorker {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.engine.expire(this.watermarkMs);
+    const outcome = this.outcome(rows, fresh, touched, []);
 
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.storeOutcome(rows, fresh, touched);
-        return;
+        await this.sink(outcome);
+        break;
       } catch (error) {
         const suppressed = this.logLimiter.take('store');
         if (suppressed !== undefined) {
@@ -309,60 +429,67 @@ export class DetectionWorker {
         await this.sleep(this.options.retryMs);
       }
     }
+    for (const row of rows) this.handedOff.delete(row.id);
   }
 
   /**
-   * Stores the alerts that the rows opened or updated, records their keys
-   * and deletes them from the queue, in one transaction.
+   * Collects what detecting `fresh`, the events of `rows` or of a body
+   * that was never queued, changed: the alerts it touched, the retry
+   * keys to record, the rows to delete, and the counts since the last
+   * outcome.
    */
-  private async storeOutcome(
-    rows: QueueRow[],
-    fresh: FreshEvents[],
+  private outcome(
+    rows: readonly QueueRow[],
+    fresh: readonly FreshEvents[],
     touched: Map<string, Touched>,
-  ): Promise<void> {
-    const nowMs = Date.now();
-    const updates = new Map<string, TrackedAlert>();
-    const created: Alert[] = [];
-    await this.store.transaction(async (tx) => {
-      for (const { alert } of touched.values()) {
-        const rule = this.rules.get(alert.alertType) as CompiledRule;
-        const outcome = await persistAlert(
-          tx,
-          alert,
-          rule,
-          this.tracked.get(alert.id),
-          nowMs,
-        );
-        updates.set(alert.id, outcome.tracked);
-        if (outcome.created) created.push(alert);
-      }
-      for (const { row, keys } of fresh) {
-        await tx.queue.markSeen(row.cluster, keys, row.receivedMs);
-      }
-      await tx.queue.remove(rows.map((row) => row.id));
-    });
-    for (const row of rows) this.handedOff.delete(row.id);
-    for (const { row, keys, remember } of fresh) {
-      if (remember) this.detectedKeys.add(row.cluster, keys, nowMs);
+    activity: ReceivedActivity[],
+  ): DetectionOutcome {
+    const alerts: TouchedAlert[] = [];
+    for (const { alert, receivedMs } of touched.values()) {
+      const rule = this.rules.get(alert.alertType) as CompiledRule;
+      alerts.push({
+        alert,
+        receivedMs,
+        aggregationKey: alertAggregationKey(alert, rule),
+        windowMs: rule.windowMs,
+      });
     }
+    const delta = this.delta;
+    this.delta = emptyDelta();
+    for (const row of rows) delta.detected += row.eventCount;
+    const before = this.engine.stats.beforeEnrolment;
+    const skipped = before - this.engineBeforeEnrolment;
+    this.engineBeforeEnrolment = before;
+    if (skipped > 0) addCount(delta.skipped, 'before-enrolment', skipped);
 
-    this.afterCommit(rows, touched, updates, created);
+    const outcome: DetectionOutcome = {
+      alerts,
+      seen: fresh
+        .filter(({ keys }) => keys.length > 0)
+        .map(({ row, keys }) => ({
+          cluster: row.cluster,
+          keysJson: JSON.stringify(keys),
+          seenMs: row.receivedMs,
+        })),
+      rowIds: rows.map((row) => row.id),
+      closed: this.closed,
+      reset: this.reset,
+      activity,
+      delta,
+    };
+    this.closed = [];
+    this.reset = false;
+    return outcome;
   }
 
   /**
    * Reads each row's events and leaves out those whose retry key was
    * detected before (a retry that reached another process, or came after
-   * a restart) or appears earlier in these rows. Only this worker writes
-   * keys, so checking before the transaction that records them is safe.
-   *
-   * Rows queued after the worker started were cleared of repeats by this
-   * process's webhook, which keeps the keys of every batch it queued.
-   * They are checked only against the keys in the worker's cache: those
-   * stored before it started and those of the rows queued before then.
+   * a restart, or was queued beside its first delivery) or appears
+   * earlier in these rows. The kept keys count as detected from here on.
    */
   private dropRepeats(rows: QueueRow[]): FreshEvents[] {
     const fresh: FreshEvents[] = [];
-    const earlier = new Set<string>();
     for (const row of rows) {
       let events: VigilEvent[];
       try {
@@ -378,30 +505,19 @@ export class DetectionWorker {
 
       const keys =
         row.keys?.length === events.length ? row.keys : events.map(eventKey);
-      const backlog = row.id <= this.startId;
-      if (!backlog && this.detectedKeys.size === 0) {
-        fresh.push({ row, events, keys, remember: false });
-        continue;
-      }
-
       const seen = this.detectedKeys.find(row.cluster, keys);
-      const kept: FreshEvents = {
-        row,
-        events: [],
-        keys: [],
-        remember: backlog,
-      };
+      const kept: FreshEvents = { row, events: [], keys: [] };
       for (const [i, event] of events.entries()) {
         const key = keys[i] as string;
-        const scoped = `${row.cluster}\u0000${key}`;
-        if (seen.has(key) || (backlog && earlier.has(scoped))) {
+        if (seen.has(key)) {
           addCount(this.delta.skipped, 'duplicate');
           continue;
         }
-        if (backlog) earlier.add(scoped);
+        seen.add(key);
         kept.events.push(event);
         kept.keys.push(key);
       }
+      this.detectedKeys.add(row.cluster, kept.keys, row.receivedMs);
       fresh.push(kept);
     }
     return fresh;
@@ -435,43 +551,6 @@ export class DetectionWorker {
     }
   }
 
-  private afterCommit(
-    rows: QueueRow[],
-    touched: Map<string, Touched>,
-    updates: Map<string, TrackedAlert>,
-    created: Alert[],
-  ): void {
-    for (const [id, tracked] of updates) this.tracked.set(id, tracked);
-    for (const id of this.closed) this.tracked.delete(id);
-    this.closed.clear();
-
-    const delta = this.delta;
-    const committedMs = Date.now();
-    for (const { alert, receivedMs } of touched.values()) {
-      delta.latencies.push((committedMs - receivedMs) / 1000);
-      if (!created.includes(alert)) addCount(delta.repeated, alert.alertType);
-    }
-    for (const alert of created) {
-      addCount(delta.created, alert.alertType);
-      this.logger.info(
-        {
-          alertId: alert.id,
-          alertType: alert.alertType,
-          cluster: alert.cluster,
-        },
-        'alert created',
-      );
-    }
-
-    for (const row of rows) delta.detected += row.eventCount;
-    const before = this.engine.stats.beforeEnrolment;
-    const skipped = before - this.engineBeforeEnrolment;
-    this.engineBeforeEnrolment = before;
-    if (skipped > 0) addCount(delta.skipped, 'before-enrolment', skipped);
-    this.delta = emptyDelta();
-    this.report(delta);
-  }
-
   private applyIntel(intel: IntelLookup): void {
     this.nextIntel = undefined;
     this.intel = intel;
@@ -484,10 +563,9 @@ export class DetectionWorker {
 
   private resetEngine(): void {
     this.engine = this.createEngine();
-    this.delta = emptyDelta();
     this.engineBeforeEnrolment = 0;
-    this.tracked.clear();
-    this.closed.clear();
+    this.closed = [];
+    this.reset = true;
   }
 
   private logEngineError(

@@ -1,8 +1,6 @@
-import type { Alert } from '../../alerts/alert.js';
-import type { CompiledRule } from '../../engine/compile-rule.js';
 import { alertToRow } from '../../store/alert-row.js';
 import type { StoreTables } from '../../store/store.js';
-import { alertAggregationKey } from './alert-aggregation-key.js';
+import type { TouchedAlert } from './detection-outcome.js';
 
 /** The stored alert behind an engine alert, and the count stored so far. */
 export interface TrackedAlert {
@@ -25,11 +23,11 @@ export interface PersistOutcome {
  */
 export async function persistAlert(
   tx: StoreTables,
-  alert: Alert,
-  rule: CompiledRule,
+  touched: TouchedAlert,
   tracked: TrackedAlert | undefined,
   nowMs: number,
 ): Promise<PersistOutcome> {
+  const { alert, aggregationKey: key, windowMs } = touched;
   const repeat = {
     startTime: alert.startTime,
     endTime: alert.endTime,
@@ -50,7 +48,6 @@ export async function persistAlert(
     };
   }
 
-  const key = alertAggregationKey(alert, rule);
   const startMs = Date.parse(alert.startTime);
   const openId = (await tx.alerts.has(alert.id))
     ? alert.id
@@ -63,9 +60,7 @@ export async function persistAlert(
     };
   }
 
-  await tx.alerts.insert(
-    alertToRow(alert, key, startMs + rule.windowMs, nowMs),
-  );
+  await tx.alerts.insert(alertToRow(alert, key, startMs + windowMs, nowMs));
   return {
     tracked: { storeId: alert.id, persistedCount: alert.count },
     created: true,
