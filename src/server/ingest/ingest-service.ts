@@ -269,6 +269,10 @@ export class IngestService {
 
   private async flush(): Promise<void> {
     while (this.pending.length > 0 || this.outcomesChanged) {
+      // Commits block this thread, so outcomes that the detection thread
+      // posted meanwhile wait in its message queue: one turn of the event
+      // loop lets them join this transaction.
+      await new Promise((resolve) => setImmediate(resolve));
       const group = this.pending.splice(0, MAX_GROUP);
       const outcomes = this.outcomes.slice();
       this.outcomesChanged = false;

@@ -40,3 +40,34 @@ describe('RetryKeyCache', () => {
     expect(cache.has('prod', 'b', 1600)).toBe(false);
   });
 });
+
+describe('RetryKeyCache at scale', () => {
+  it('keeps the newest keys past eviction', () => {
+    const cache = new RetryKeyCache(60_000, 1000);
+    const key = (n: number) => `["id-${n}","ResponseComplete"]`;
+    for (let n = 0; n < 5000; n += 10) {
+      cache.add(
+        'prod',
+        Array.from({ length: 10 }, (_, i) => key(n + i)),
+        1000,
+      );
+    }
+    expect(cache.size).toBe(1000);
+    const held = Array.from({ length: 5000 }, (_, n) =>
+      cache.has('prod', key(n), 1000),
+    );
+    expect(held.indexOf(true)).toBe(4000);
+    expect(held.slice(4000).every(Boolean)).toBe(true);
+  });
+
+  it('renewed keys survive many evictions', () => {
+    const cache = new RetryKeyCache(60_000, 100);
+    for (let n = 0; n < 10_000; n++) {
+      cache.add('prod', ['kept', `other-${n}`], n);
+    }
+    expect(cache.has('prod', 'kept', 10_000)).toBe(true);
+    expect(cache.has('prod', 'other-9999', 10_000)).toBe(true);
+    expect(cache.has('prod', 'other-9000', 10_000)).toBe(false);
+    expect(cache.size).toBe(100);
+  });
+});
