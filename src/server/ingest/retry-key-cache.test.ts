@@ -71,3 +71,20 @@ describe('RetryKeyCache at scale', () => {
     expect(cache.size).toBe(100);
   });
 });
+
+describe('RetryKeyCache.claim', () => {
+  it('first claim adds, repeat reports', () => {
+    const cache = new RetryKeyCache(1000, 10);
+    expect(cache.claim('prod', 'a', 5000)).toBe(false);
+    expect(cache.claim('prod', 'a', 5500)).toBe(true);
+    expect(cache.claim('dev', 'a', 5500)).toBe(false);
+    expect(cache.size).toBe(2);
+  });
+
+  it('expired key is claimed afresh', () => {
+    const cache = new RetryKeyCache(1000, 10);
+    cache.claim('prod', 'a', 5000);
+    expect(cache.claim('prod', 'a', 6001)).toBe(false);
+    expect(cache.claim('prod', 'a', 6500)).toBe(true);
+  });
+});

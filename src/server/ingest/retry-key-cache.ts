@@ -63,6 +63,26 @@ export class RetryKeyCache {
     return (this.seenMs[entry] as number) >= nowMs - this.windowMs;
   }
 
+  /**
+   * Adds `key` of `cluster` as seen at `nowMs` unless it was added within
+   * the window; returns true when it was, that is for a repeat.
+   */
+  claim(cluster: string, key: string, nowMs: number): boolean {
+    const hash = this.hash;
+    hashKey(cluster, key, hash);
+    const slot = this.find(hash);
+    if (slot !== EMPTY) {
+      const entry = this.index[slot] as number;
+      if ((this.seenMs[entry] as number) >= nowMs - this.windowMs) return true;
+      this.live[entry] = 0;
+      this.liveCount--;
+      this.unindex(slot);
+    }
+    this.append(hash, nowMs);
+    this.evict(nowMs);
+    return false;
+  }
+
   /** Adds keys seen at `nowMs`, evicting expired and the oldest keys. */
   add(cluster: string, keys: Iterable<string>, nowMs: number): void {
     const hash = this.hash;
@@ -74,16 +94,21 @@ export class RetryKeyCache {
         this.liveCount--;
         this.unindex(slot);
       }
-      if (this.used === this.ringSize) this.dropHead();
-      const entry = (this.head + this.used) % this.ringSize;
-      this.used++;
-      this.hashes.set(hash, entry * WORDS);
-      this.seenMs[entry] = nowMs;
-      this.live[entry] = 1;
-      this.liveCount++;
-      this.insert(hash, entry);
+      this.append(hash, nowMs);
     }
     this.evict(nowMs);
+  }
+
+  /** Adds a ring entry for a hash that the index does not contain. */
+  private append(hash: Uint32Array, nowMs: number): void {
+    if (this.used === this.ringSize) this.dropHead();
+    const entry = (this.head + this.used) % this.ringSize;
+    this.used++;
+    this.hashes.set(hash, entry * WORDS);
+    this.seenMs[entry] = nowMs;
+    this.live[entry] = 1;
+    this.liveCount++;
+    this.insert(hash, entry);
   }
 
   private evict(nowMs: number): void {

@@ -23,11 +23,6 @@ export class DetectedKeys {
     this.cache = new RetryKeyCache(windowMs, maxEntries);
   }
 
-  /** Number of keys held, expired ones included until they are evicted. */
-  get size(): number {
-    return this.cache.size;
-  }
-
   /** Fills the cache from the newest keys stored within the window, once. */
   async load(): Promise<void> {
     if (this.loaded) return;
@@ -42,21 +37,13 @@ export class DetectedKeys {
     this.loaded = true;
   }
 
-  /** Returns which of `keys` of `cluster` were processed in the window. */
-  find(cluster: string, keys: readonly string[]): Set<string> {
-    const nowMs = Date.now();
-    const seen = new Set<string>();
-    for (const key of keys) {
-      if (this.cache.has(cluster, key, nowMs)) seen.add(key);
-    }
-    return seen;
-  }
-
   /**
-   * Adds keys of detected events. Their outcome is written later, and
-   * the worker offers it until it is, so the keys count from detection.
+   * Records `key` of `cluster` as detected unless it was within the
+   * window; returns true for a repeat. The key's outcome is written
+   * later, and the worker offers it until it is, so the key counts from
+   * detection on.
    */
-  add(cluster: string, keys: readonly string[], nowMs: number): void {
-    this.cache.add(cluster, keys, nowMs);
+  claim(cluster: string, key: string, nowMs: number): boolean {
+    return this.cache.claim(cluster, key, nowMs);
   }
 }

@@ -34,6 +34,9 @@ export type StoreOutcome = (
   responding: boolean,
 ) => Promise<void>;
 
+/** Size of the detection thread's young generation, in MiB. */
+const YOUNG_GENERATION_MB = 64;
+
 /** Wait before restarting a detection thread that died, in milliseconds. */
 const RESTART_DELAY_MS = 1000;
 
@@ -68,7 +71,14 @@ export class DetectionThread {
   start(): Promise<void> {
     const worker = new Worker(
       new URL('./detection-thread-entry.js', import.meta.url),
-      { workerData: this.data },
+      {
+        workerData: this.data,
+        // Each webhook body turns into hundreds of objects that die once
+        // its events are detected. A young generation larger than V8's
+        // default lets them die there instead of being promoted, which
+        // measured about a fifth faster in bench/ingest-bench.ts.
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      },
     );
     this.worker = worker;
     return new Promise((resolve, reject) => {

@@ -241,7 +241,7 @@ export class DetectionWorker {
       events: [],
       keys: [],
     };
-    const seen = this.detectedKeys.find(cluster, summary.keys);
+    const nowMs = Date.now();
     for (const [index, event] of events.entries()) {
       const key = summary.keys[index] as string;
       if (event.timeMs < enrolledMs) {
@@ -252,16 +252,14 @@ export class DetectionWorker {
           auditID: event.audit.auditID,
           stage: event.audit.stage,
         });
-      } else if (seen.has(key)) {
+      } else if (this.detectedKeys.claim(cluster, key, nowMs)) {
         counts.duplicates++;
       } else {
-        seen.add(key);
         kept.events.push(event);
         kept.keys.push(key);
       }
     }
     counts.queued = kept.events.length;
-    this.detectedKeys.add(cluster, kept.keys, receivedMs);
 
     const touched = new Map<string, Touched>();
     this.detect(kept, touched);
@@ -505,19 +503,17 @@ export class DetectionWorker {
 
       const keys =
         row.keys?.length === events.length ? row.keys : events.map(eventKey);
-      const seen = this.detectedKeys.find(row.cluster, keys);
       const kept: FreshEvents = { row, events: [], keys: [] };
+      const nowMs = Date.now();
       for (const [i, event] of events.entries()) {
         const key = keys[i] as string;
-        if (seen.has(key)) {
+        if (this.detectedKeys.claim(row.cluster, key, nowMs)) {
           addCount(this.delta.skipped, 'duplicate');
           continue;
         }
-        seen.add(key);
         kept.events.push(event);
         kept.keys.push(key);
       }
-      this.detectedKeys.add(row.cluster, kept.keys, row.receivedMs);
       fresh.push(kept);
     }
     return fresh;
