@@ -23,10 +23,11 @@ import { mixedEvent } from './generate-audit-log.js';
  * 1. times `vigil scan`'s pipeline (scanFiles) over a generated log;
  * 2. posts the same events to a `vigil serve` child process as the API
  *    server's batch webhook would (EventList bodies of 400 events, the
- *    kube-apiserver default batch size), with autocannon, and times both
- *    the acknowledgements and the drain of the detection queue;
- * 3. posts fresh events at a fixed 10,000 events/s and reads the
- *    receipt-to-stored-alert latency histogram from /metrics.
+ *    kube-apiserver default batch size, over several connections), with
+ *    an undici pool, and times both the acknowledgements and the end of
+ *    detection (the queue drained);
+ * 3. posts fresh events at a fixed 10,000 events/s with autocannon and
+ *    reads the receipt-to-stored-alert latency histogram from /metrics.
  *
  * It also reports the CPU time per event of the scan and of the server
  * (every thread, from /proc) during step 2, split into the HTTP thread,
@@ -35,14 +36,19 @@ import { mixedEvent } from './generate-audit-log.js';
  * machine's load.
  *
  *   node dist/bench/ingest-bench.js [--events 200000] [--rate 10000]
- *     [--seconds 10] [--rules DIR] [--output FILE] [--profile DIR]
+ *     [--seconds 10] [--connections 8] [--rules DIR] [--output FILE]
+ *     [--profile DIR]
  *
  * `--profile DIR` writes a V8 CPU profile of the server into DIR.
  */
 
 const BATCH = 400;
-/** Connections of the throughput phase. */
-const CONNECTIONS = Number(process.env.VIGIL_BENCH_CONNECTIONS ?? 4);
+/**
+ * Connections of the throughput phase. The API server's buffered webhook
+ * backend sends each batch from a goroutine of its own, so several
+ * batches are in flight at once; `--connections` changes it.
+ */
+const DEFAULT_CONNECTIONS = 8;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 /** Clock ticks per second of /proc/PID/stat, as `getconf CLK_TCK` prints. */
@@ -322,8 +328,10 @@ async function main(): Promise<void> {
       output: { type: 'string' },
       profile: { type: 'string' },
       rules: { type: 'string' },
+      connections: { type: 'string', default: String(DEFAULT_CONNECTIONS) },
     },
   });
+  const connections = Number(values.connections);
   const events = Number(values.events);
   const rulesDir = values.rules ?? defaultRulePackDir();
   // The server loads the same pack as the scan.
@@ -359,7 +367,7 @@ async function main(): Promise<void> {
     const cpuBefore = server.cpu();
     const loadCpuBefore = process.cpuUsage();
     const started = performance.now();
-    const load = await postAll(server.url, token, bodies, CONNECTIONS);
+    const load = await postAll(server.url, token, bodies, connections);
     const acknowledgedMs = performance.now() - started;
     const drainedMs = (await waitForDrain(server.url, 120_000)) - started;
     const ackRate = events / (acknowledgedMs / 1000);
@@ -385,7 +393,7 @@ async function main(): Promise<void> {
     const alerts = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
     const report = [
       `machine: ${nproc} CPUs, ${model}, Node.js ${process.version}`,
-      `events: ${events} in batches of ${BATCH}, ${CONNECTIONS} connections`,
+      `events: ${events} in batches of ${BATCH}, ${connections} connections`,
       `offline scan: ${Math.round(scan.rate)} events/s`,
       `webhook acknowledged: ${Math.round(ackRate)} events/s (${load.non2xx} non-2xx, ${load.errors} errors)`,
       `webhook to queue drained: ${Math.round(ingestRate)} events/s`,

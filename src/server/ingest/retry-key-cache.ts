@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseLowercaseUuid } from '../../engine/recent-id-set.js';
 
 /** Words of a key's hash: 128 bits, so that two keys never meet in practice. */
 const WORDS = 4;
@@ -142,7 +143,7 @@ export class RetryKeyCache {
   /** Returns the index slot of the entry with `hash`, or EMPTY. */
   private find(hash: Uint32Array): number {
     const { index, hashes, mask } = this;
-    let slot = (hash[0] as number) & mask;
+    let slot = home(hash, 0) & mask;
     for (;;) {
       const entry = index[slot] as number;
       if (entry === EMPTY) return EMPTY;
@@ -161,7 +162,7 @@ export class RetryKeyCache {
 
   private insert(hash: Uint32Array, entry: number): void {
     const { index, mask } = this;
-    let slot = (hash[0] as number) & mask;
+    let slot = home(hash, 0) & mask;
     while (index[slot] !== EMPTY) slot = (slot + 1) & mask;
     index[slot] = entry;
   }
@@ -177,12 +178,12 @@ export class RetryKeyCache {
     for (;;) {
       const entry = index[next] as number;
       if (entry === EMPTY) break;
-      const home = (hashes[entry * WORDS] as number) & mask;
+      const entryHome = home(hashes, entry * WORDS) & mask;
       // The entry stays unless its home lies cyclically outside (hole, next].
       const stays =
         hole <= next
-          ? hole < home && home <= next
-          : hole < home || home <= next;
+          ? hole < entryHome && entryHome <= next
+          : hole < entryHome || entryHome <= next;
       if (!stays) {
         index[hole] = entry;
         hole = next;
@@ -200,13 +201,54 @@ export class RetryKeyCache {
  */
 const SEEDS = new Uint32Array(randomBytes(16).buffer);
 
+/** Length of `["`, the start of an audit event's key before its audit ID. */
+const ID_START = 2;
+/** Length of a UUID written with hyphens. */
+const UUID_LENGTH = 36;
+/** Characters `","` between the audit ID and the stage in a key. */
+const SEPARATOR = '","';
+
+/**
+ * Writes a 128-bit hash of `cluster` and `key` into `out`. An audit
+ * event's key `["<audit ID>","<stage>"]` whose audit ID is a lowercase
+ * UUID, as Kubernetes writes them, keeps the UUID's own 128 bits, mixed
+ * with a seeded hash of the cluster and the stage: two such keys of one
+ * cluster and stage never meet. Other keys take hashKeyText.
+ */
+export function hashKey(cluster: string, key: string, out: Uint32Array): void {
+  const stageStart = ID_START + UUID_LENGTH + SEPARATOR.length;
+  if (
+    key.length > stageStart &&
+    key.startsWith(SEPARATOR, ID_START + UUID_LENGTH) &&
+    parseLowercaseUuid(key.slice(ID_START, ID_START + UUID_LENGTH), out)
+  ) {
+    let h = SEEDS[0] as number;
+    for (let i = 0; i < cluster.length; i++) {
+      h = Math.imul(rotate(h ^ cluster.charCodeAt(i), 13), 0x01000193);
+    }
+    for (let i = stageStart; i < key.length; i++) {
+      h = Math.imul(rotate(h ^ key.charCodeAt(i), 15), 0x5bd1e995);
+    }
+    out[0] = (out[0] as number) ^ finish(h ^ (SEEDS[1] as number));
+    out[1] = (out[1] as number) ^ finish(h ^ (SEEDS[2] as number));
+    out[2] = (out[2] as number) ^ finish(h ^ (SEEDS[3] as number));
+    out[3] = (out[3] as number) ^ finish(h);
+    return;
+  }
+  hashKeyText(cluster, key, out);
+}
+
 /**
  * Writes a 128-bit hash of `cluster` and `key` into `out`: four seeded
  * lanes that mix each character with a multiply and a rotation, each
  * finished with murmur3's mixing step. Cluster names are DNS labels, so
  * the NUL between the two parts cannot occur in the cluster.
  */
-export function hashKey(cluster: string, key: string, out: Uint32Array): void {
+export function hashKeyText(
+  cluster: string,
+  key: string,
+  out: Uint32Array,
+): void {
   let h0 = SEEDS[0] as number;
   let h1 = SEEDS[1] as number;
   let h2 = SEEDS[2] as number;
@@ -228,6 +270,18 @@ export function hashKey(cluster: string, key: string, out: Uint32Array): void {
   out[1] = finish(h1 ^ h0);
   out[2] = finish(h2 ^ h1);
   out[3] = finish(h3 ^ h2);
+}
+
+/**
+ * Returns the index position of the hash at `at` in `words`, mixed from
+ * all four words: keys that keep a UUID's bits differ in few of them.
+ */
+function home(words: Uint32Array, at: number): number {
+  let h = words[at] as number;
+  h ^= Math.imul(words[at + 1] as number, 0x9e3779b1);
+  h ^= Math.imul(words[at + 2] as number, 0x85ebca6b);
+  h ^= Math.imul(words[at + 3] as number, 0xc2b2ae35);
+  return finish(h);
 }
 
 function rotate(value: number, bits: number): number {
