@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  eventList,
   falcoSamples,
   liveCopies,
 } from '../../../test/support/audit-batches.js';
@@ -87,6 +88,14 @@ async function queuePrivilegedPod(store: Store, n: number): Promise<void> {
   });
 }
 
+/** Returns an EventList body of a privileged pod's creation, stamped now. */
+function privilegedPodBody(suffix: string): string {
+  const sample = falcoSamples().find(
+    (s) => s.key === 'k8s_audit/create_nginx_pod_privileged.json',
+  );
+  return eventList(liveCopies(sample?.events ?? [], Date.now(), suffix));
+}
+
 async function until(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await check()) && Date.now() < deadline) {
@@ -158,5 +167,81 @@ describe('DetectionWorker', () => {
     // counted the second batch once.
     expect((await raised()).map((alert) => alert.count)).toEqual([1]);
     expect(await opened.queue.depth()).toBe(0);
+  });
+
+  describe('webhook bodies', () => {
+    const outcomes: unknown[] = [];
+
+    async function startWorker(): Promise<DetectionWorker> {
+      backend = await createStoreBackend('sqlite');
+      store = await Store.open(backend);
+      return new DetectionWorker(
+        store,
+        loadRulePack(join(process.cwd(), 'rules')),
+        pino({ level: 'silent' }),
+        {
+          batchRows: 64,
+          idleMs: 10,
+          retryMs: 10,
+          dedupeWindowMs: 600_000,
+          maxRetryKeys: 1000,
+        },
+        async (outcome) => {
+          outcomes.push(outcome);
+        },
+      );
+    }
+
+    function request(body: string, id: number) {
+      return {
+        id,
+        body,
+        cluster: CLUSTER,
+        enrolledMs: 0,
+        maxEventBytes: 1 << 20,
+        receivedMs: Date.now(),
+      };
+    }
+
+    it('idle worker detects a body at once', async () => {
+      worker = await startWorker();
+      worker.start();
+      const body = privilegedPodBody('-idle');
+      let result = worker.ingest(request(body, 1));
+      const deadline = Date.now() + 5000;
+      while (!('detected' in result) && Date.now() < deadline) {
+        worker.discard([1]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        result = worker.ingest(request(body, 1));
+      }
+      if (!('detected' in result)) throw new Error('body was not detected');
+
+      expect(result.detected.queued).toBe(result.detected.received);
+      expect(result.detected.duplicates).toBe(0);
+      const types = result.outcome.alerts.map((a) => a.alert.alertType);
+      expect(types).toContain('K8S_PrivilegedContainer');
+      expect(result.outcome.seen).toHaveLength(1);
+      expect(result.outcome.rowIds).toEqual([]);
+      expect(outcomes).toEqual([]);
+
+      const again = worker.ingest(request(body, 2));
+      if (!('detected' in again)) throw new Error('repeat was not detected');
+      expect(again.detected.queued).toBe(0);
+      expect(again.detected.duplicates).toBe(result.detected.received);
+      expect(again.outcome.alerts).toEqual([]);
+    });
+
+    it('body before the loop runs is kept for the queue', async () => {
+      worker = await startWorker();
+      const result = worker.ingest(request(privilegedPodBody('-held'), 1));
+      expect('summary' in result).toBe(true);
+      expect('detected' in result).toBe(false);
+    });
+
+    it('invalid JSON is reported', async () => {
+      worker = await startWorker();
+      const result = worker.ingest(request('{"items": [', 1));
+      expect(result).toEqual({ invalidJson: expect.any(String) });
+    });
   });
 });
