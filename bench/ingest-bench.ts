@@ -46,7 +46,7 @@ const BATCH = 400;
 /**
  * Connections of the throughput phase. The API server's buffered webhook
  * backend sends each batch from a goroutine of its own, so several
- * batches are in flight at once; `--connections` changes it.
+ * batches are in flight at once. `--connections` sets another number.
  */
 const DEFAULT_CONNECTIONS = 8;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -279,7 +279,7 @@ function post(
 /**
  * Posts every body once, as fast as the server takes them, over
  * `connections` keep-alive connections of an undici pool, each sending
- * its next body when the previous one was answered. undici spends less
+ * its next body once the previous one is acknowledged. undici spends less
  * CPU per request than autocannon, which shares the machine's cores with
  * the server.
  */

@@ -209,11 +209,11 @@ const UUID_LENGTH = 36;
 const SEPARATOR = '","';
 
 /**
- * Writes a 128-bit hash of `cluster` and `key` into `out`. An audit
- * event's key `["<audit ID>","<stage>"]` whose audit ID is a lowercase
- * UUID, as Kubernetes writes them, keeps the UUID's own 128 bits, mixed
- * with a seeded hash of the cluster and the stage: two such keys of one
- * cluster and stage never meet. Other keys take hashKeyText.
+ * Writes a 128-bit hash of `cluster` and `key` into `out`. The key of an
+ * audit event, `["<audit ID>","<stage>"]`, whose audit ID is a lowercase
+ * UUID (as Kubernetes writes them) keeps the UUID's own 128 bits, mixed
+ * with a seeded hash of the cluster and the stage. Two such keys of one
+ * cluster and stage therefore never meet. Other keys take hashKeyText.
  */
 export function hashKey(cluster: string, key: string, out: Uint32Array): void {
   const stageStart = ID_START + UUID_LENGTH + SEPARATOR.length;

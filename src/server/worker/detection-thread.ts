@@ -15,9 +15,10 @@ import type {
 } from './detection-thread-messages.js';
 
 /**
- * What the detection thread made of a webhook body: the events it keeps
- * as `pendingId` until the body is queued, the counts of a body it
- * detected at once with the write of its outcome, or why it is not JSON.
+ * The result of passing a webhook body to the detection thread. It is
+ * one of: the events kept as `pendingId` until the body is queued, the
+ * counts of a body detected at once with the write of its outcome, or
+ * why the body is not JSON.
  */
 export type IngestedBody =
   | { summary: BodySummary; pendingId: number }
