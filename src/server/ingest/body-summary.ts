@@ -3,6 +3,7 @@ import type { AuditProblem } from '../../sources/k8s-audit/audit-problem.js';
 import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-value.js';
 import type { QueueCandidate } from '../../store/ingest-queue.js';
 import { eventKey, exceedsBytes } from './prepare-events.js';
+import { bodyLength, parseBody, type SplitBody } from './split-event-list.js';
 
 /**
  * The parts of a normalized request body that the webhook needs to
@@ -26,19 +27,20 @@ export type SummarizedBody =
   | { invalidJson: string };
 
 /**
- * Parses and normalizes a webhook body, attributing every event to
- * `cluster` whatever the body names. Events are measured against
+ * Parses and normalizes a webhook body, whole or split by
+ * splitEventList, attributing every event to `cluster` whatever the
+ * body names. Events are measured against
  * `maxEventBytes` only when the body exceeds it, since no event is
  * larger than its body.
  */
 export function summarizeBody(
-  body: string,
+  body: string | SplitBody,
   cluster: string,
   maxEventBytes: number,
 ): SummarizedBody {
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = parseBody(body);
   } catch (error) {
     return { invalidJson: error instanceof Error ? error.message : 'invalid' };
   }
@@ -48,9 +50,11 @@ export function summarizeBody(
     defaultCluster: cluster,
   });
   const events = out.events as K8sAuditEvent[];
+  const length = bodyLength(body);
   const measure =
-    body.length * 3 > maxEventBytes &&
-    Buffer.byteLength(body, 'utf8') > maxEventBytes;
+    length * 3 > maxEventBytes &&
+    (typeof body !== 'string' ||
+      Buffer.byteLength(body, 'utf8') > maxEventBytes);
   const summary: BodySummary = {
     timesMs: [],
     keys: [],

@@ -16,6 +16,7 @@ import {
   MAX_REPORTED_PROBLEMS,
   reportProblems,
 } from '../ingest/report-problems.js';
+import { type SplitBody, splitEventList } from '../ingest/split-event-list.js';
 import { RepeatLimiter } from '../repeat-limiter.js';
 import type { ServerContext } from '../server-context.js';
 import type { DetectedCounts } from '../worker/detection-thread-messages.js';
@@ -38,7 +39,7 @@ const clusters = new WeakMap<FastifyRequest, Cluster>();
  */
 async function ingestBody(
   context: ServerContext,
-  body: string,
+  body: string | SplitBody,
   cluster: Cluster,
   receivedMs: number,
 ): Promise<
@@ -80,12 +81,12 @@ export async function registerK8sAuditRoute(
   const verifiesCertificates = context.config.clientCa !== undefined;
 
   await app.register(async (scope) => {
-    // The API server sends application/json; any type is read as text so
-    // that invalid JSON gets this route's own message.
+    // The API server sends application/json; any type is read as bytes
+    // so that invalid JSON gets this route's own message.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       '*',
-      { parseAs: 'string', bodyLimit },
+      { parseAs: 'buffer', bodyLimit },
       (_request, body, done) => done(null, body),
     );
 
@@ -107,7 +108,10 @@ export async function registerK8sAuditRoute(
       async (request) => {
         const receivedMs = Date.now();
         const cluster = clusters.get(request) as Cluster;
-        const body = String(request.body ?? '');
+        const bytes = Buffer.isBuffer(request.body)
+          ? request.body
+          : Buffer.alloc(0);
+        const body = splitEventList(bytes) ?? bytes.toString();
         // Outcomes wait for a write in numbers only while the database fails.
         if (context.ingest.backlogged) throw new ApiError('STORE_UNAVAILABLE');
         const ingested = await ingestBody(context, body, cluster, receivedMs);
@@ -148,7 +152,7 @@ export async function registerK8sAuditRoute(
               cluster,
               queued,
               receivedMs,
-              body,
+              typeof body === 'string' ? body : bytes.toString(),
               pendingId,
             );
             tooLarge = tooLargeProblems(queued, cluster.enrolledMs, max);

@@ -1,6 +1,7 @@
 import type { SerializedIntel } from '../../intel/serialized-intel.js';
 import type { QueueRow } from '../../store/ingest-queue.js';
 import type { BodySummary } from '../ingest/body-summary.js';
+import type { SplitBody } from '../ingest/split-event-list.js';
 import type { DetectionOutcome } from './detection-outcome.js';
 
 /** The settings with which the detection thread opens the store and rules. */
@@ -18,7 +19,8 @@ export interface DetectionThreadData {
 /** A webhook body for the detection thread, from an authenticated cluster. */
 export interface IngestRequest {
   id: number;
-  body: string;
+  /** The body's text, or its parts when it is a large `EventList`. */
+  body: string | SplitBody;
   cluster: string;
   enrolledMs: number;
   maxEventBytes: number;
