@@ -78,4 +78,20 @@ describe('prepareBody', () => {
       { index: 3, key: 'k3' },
     ]);
   });
+
+  it('counts out events already detected', () => {
+    const prepared = prepareBody(
+      {
+        timesMs: [5000, 5000, 5000],
+        keys: ['k0', 'k1', 'k2'],
+        tooLarge: [],
+        repeats: [0, 2],
+        problems: [],
+        eventList: true,
+      },
+      5000,
+    );
+    expect(prepared.duplicates).toBe(2);
+    expect(prepared.candidates).toEqual([{ index: 1, key: 'k1' }]);
+  });
 });

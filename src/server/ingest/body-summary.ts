@@ -16,6 +16,11 @@ export interface BodySummary {
   keys: string[];
   /** Positions of events whose JSON exceeds the per-event limit. */
   tooLarge: number[];
+  /**
+   * Positions of events that the detection thread already detected,
+   * found when it keeps a body for the queue.
+   */
+  repeats?: number[];
   problems: AuditProblem[];
   /** Whether the body is an `EventList`, which may hold no event. */
   eventList: boolean;
@@ -80,11 +85,14 @@ export interface PreparedBody {
   beforeEnrolment: number;
   /** Events whose JSON exceeds the per-event limit. */
   tooLarge: number;
+  /** Events already detected (`BodySummary.repeats`). */
+  duplicates: number;
 }
 
 /**
  * Picks the events of a summarized body to queue, leaving out and
- * counting those before the enrolment time and those too large.
+ * counting those before the enrolment time, those too large and those
+ * already detected.
  */
 export function prepareBody(
   summary: BodySummary,
@@ -94,13 +102,17 @@ export function prepareBody(
     candidates: [],
     beforeEnrolment: 0,
     tooLarge: 0,
+    duplicates: 0,
   };
   const tooLarge = new Set(summary.tooLarge);
+  const repeats = new Set(summary.repeats);
   for (const [index, timeMs] of summary.timesMs.entries()) {
     if (timeMs < enrolledMs) {
       prepared.beforeEnrolment++;
     } else if (tooLarge.has(index)) {
       prepared.tooLarge++;
+    } else if (repeats.has(index)) {
+      prepared.duplicates++;
     } else {
       prepared.candidates.push({ index, key: summary.keys[index] as string });
     }

@@ -219,6 +219,8 @@ export class IngestService {
       candidates: QueueCandidate[];
       beforeEnrolment: number;
       tooLarge: number;
+      /** Repeats found before queuing, besides those of the key cache. */
+      duplicates?: number;
     },
     body?: { body: string; pendingId?: number | undefined },
   ): Promise<IngestResult> {
@@ -244,9 +246,10 @@ export class IngestService {
       throw error;
     }
 
+    const duplicates = outcome.duplicates + (prepared.duplicates ?? 0);
     this.metrics.addByReason(this.metrics.eventsSkipped, {
       'before-enrolment': prepared.beforeEnrolment,
-      duplicate: outcome.duplicates,
+      duplicate: duplicates,
     });
     this.metrics.addByReason(this.metrics.eventsDropped, {
       'too-large': prepared.tooLarge,
@@ -254,7 +257,7 @@ export class IngestService {
     return {
       received,
       queued: outcome.queued,
-      duplicates: outcome.duplicates,
+      duplicates,
       beforeEnrolment: prepared.beforeEnrolment,
       tooLarge: prepared.tooLarge,
     };

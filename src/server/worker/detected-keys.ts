@@ -37,6 +37,11 @@ export class DetectedKeys {
     this.loaded = true;
   }
 
+  /** Tells whether `key` of `cluster` was detected within the window. */
+  has(cluster: string, key: string, nowMs: number): boolean {
+    return this.cache.has(cluster, key, nowMs);
+  }
+
   /**
    * Records `key` of `cluster` as detected unless it was within the
    * window; returns true for a repeat. The key's outcome is written

@@ -231,6 +231,28 @@ describe('DetectionWorker', () => {
       expect(again.outcome.alerts).toEqual([]);
     });
 
+    it('kept body lists events already detected', async () => {
+      worker = await startWorker();
+      worker.start();
+      const body = privilegedPodBody('-kept');
+      let result = worker.ingest(request(body, 1));
+      const deadline = Date.now() + 5000;
+      while (!('detected' in result) && Date.now() < deadline) {
+        worker.discard([1]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        result = worker.ingest(request(body, 1));
+      }
+      if (!('detected' in result)) throw new Error('body was not detected');
+
+      // A stopped worker keeps bodies for the queue.
+      await worker.drain(1000);
+      const kept = worker.ingest(request(body, 2));
+      if (!('summary' in kept)) throw new Error('body was not kept');
+      const positions = kept.summary.keys.map((_, index) => index);
+      expect(positions.length).toBe(result.detected.received);
+      expect(kept.summary.repeats).toEqual(positions);
+    });
+
     it('body before the loop runs is kept for the queue', async () => {
       worker = await startWorker();
       const result = worker.ingest(request(privilegedPodBody('-held'), 1));

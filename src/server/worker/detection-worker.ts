@@ -185,6 +185,13 @@ export class DetectionWorker {
     if ('invalidJson' in result) return result;
     if (this.detectsAtOnce()) return this.detectBody(request, result);
 
+    const nowMs = Date.now();
+    result.summary.repeats = [];
+    for (const [index, key] of result.summary.keys.entries()) {
+      if (this.detectedKeys.has(cluster, key, nowMs)) {
+        result.summary.repeats.push(index);
+      }
+    }
     this.heldBodies.set(id, result.events);
     if (this.heldBodies.size > MAX_HELD_BODIES) {
       const oldest = this.heldBodies.keys().next().value as number;
