@@ -59,6 +59,25 @@ describe('summarizeBody', () => {
   });
 });
 
+describe('summarizeBody near the size limit', () => {
+  it('event grown past the limit is marked', () => {
+    // Normalizing repeats the 1,000-character audit ID as the event's id.
+    const id = 'a'.repeat(1000);
+    const padded = (bytes: number) =>
+      event(id, '2026-12-04T10:00:00Z', {
+        annotations: { padding: 'x'.repeat(bytes) },
+      });
+    const max = 20_000;
+    const body = list([padded(max - 1500)]);
+    expect(Buffer.byteLength(body)).toBeLessThan(max);
+    const result = summarizeBody(body, 'prod', max);
+    if (!('summary' in result)) throw new Error('expected a summary');
+    const [normalized] = result.events;
+    expect(Buffer.byteLength(JSON.stringify(normalized))).toBeGreaterThan(max);
+    expect(result.summary.tooLarge).toEqual([0]);
+  });
+});
+
 describe('prepareBody', () => {
   it('counts out early and large events', () => {
     const prepared = prepareBody(

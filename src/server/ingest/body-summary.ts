@@ -26,6 +26,14 @@ export interface BodySummary {
   eventList: boolean;
 }
 
+/**
+ * Bytes by which a normalized event's JSON can exceed the event in the
+ * body at most: the audit ID again as `id` (at most 1,024 characters of
+ * up to 6 bytes each as JSON) and the fields around the audit record.
+ * The record itself is never longer than the event it came from.
+ */
+const NORMALIZED_GROWTH = 8 * 1024;
+
 /** A summarized body with its events, or the reason it is not JSON. */
 export type SummarizedBody =
   | { summary: BodySummary; events: K8sAuditEvent[] }
@@ -34,9 +42,9 @@ export type SummarizedBody =
 /**
  * Parses and normalizes a webhook body, whole or split by
  * splitEventList, attributing every event to `cluster` whatever the
- * body names. Events are measured against
- * `maxEventBytes` only when the body exceeds it, since no event is
- * larger than its body.
+ * body names. Events are measured against `maxEventBytes` only when
+ * the body comes within NORMALIZED_GROWTH of it, since no event grows
+ * past its part of the body by more.
  */
 export function summarizeBody(
   body: string | SplitBody,
@@ -55,11 +63,11 @@ export function summarizeBody(
     defaultCluster: cluster,
   });
   const events = out.events as K8sAuditEvent[];
-  const length = bodyLength(body);
+  // An event's JSON can exceed its part of the body by NORMALIZED_GROWTH.
+  const limit = maxEventBytes - NORMALIZED_GROWTH;
   const measure =
-    length * 3 > maxEventBytes &&
-    (typeof body !== 'string' ||
-      Buffer.byteLength(body, 'utf8') > maxEventBytes);
+    bodyLength(body) * 3 > limit &&
+    (typeof body !== 'string' || Buffer.byteLength(body, 'utf8') > limit);
   const summary: BodySummary = {
     timesMs: [],
     keys: [],
