@@ -92,4 +92,12 @@ describe('splitEventList', () => {
     expect(expected).not.toBe('');
     expect(() => parseBody(split)).toThrow(expected);
   });
+
+  it('items match inside another key is left whole', () => {
+    // The events sit under a key named `"items`, and items stays empty.
+    const events = JSON.parse(eventListText(1000)).items;
+    const text = `{"kind":"EventList","items" : [],"\\"items":${JSON.stringify(events)}}`;
+    expect((JSON.parse(text) as { items: unknown[] }).items).toEqual([]);
+    expect(splitEventList(Buffer.from(text))).toBeUndefined();
+  });
 });

@@ -26,7 +26,9 @@ const NEXT_EVENT = Buffer.from('},{"kind":"Event",');
 const RUN_BYTES = 64 * 1024;
 
 const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
 
 /**
  * Cuts a webhook body into its envelope and runs of items, or returns
@@ -38,6 +40,10 @@ export function splitEventList(body: Buffer): SplitBody | undefined {
   if (body.length < 2 * RUN_BYTES) return undefined;
   const itemsAt = body.indexOf(ITEMS);
   if (itemsAt < 0) return undefined;
+  // A key starts after `{` or `,`. Other bytes mean the match ends
+  // another key, such as `"x\"items"`, and the body is parsed whole.
+  const before = body[trimEnd(body, itemsAt) - 1];
+  if (before !== OPEN_BRACE && before !== COMMA) return undefined;
   const start = itemsAt + ITEMS.length;
 
   // The items array must be the body's last value: `…]}` at its end.
