@@ -95,6 +95,19 @@ describe('Engine', () => {
     expect(instance.stats.repeatsAcrossStages).toBe(1);
   });
 
+  it('one audit ID in two clusters raises twice', () => {
+    const { instance, closed } = engine();
+    run(instance, podCreate('a', { stage: 'ResponseStarted' }));
+    const other = podCreate('a', { stage: 'ResponseComplete' });
+    for (const event of other) event.cluster = 'other';
+    run(instance, other);
+    instance.flush();
+    expect(closed.map((alert) => alert.cluster).sort()).toEqual(
+      [other[0]?.cluster, podCreate('a')[0]?.cluster].sort(),
+    );
+    expect(instance.stats.repeatsAcrossStages).toBe(0);
+  });
+
   it('skips the RequestReceived stage by default', () => {
     const { instance, closed } = engine();
     run(instance, podCreate('a', { stage: 'RequestReceived' }));

@@ -253,15 +253,17 @@ export class Engine {
    */
   private raisedBefore(rule: CompiledRule, event: VigilEvent): boolean {
     if (event.kind !== 'k8s-audit') return false;
-    // Keys are audit IDs alone: the ID is a UUID, and a key joined with
-    // the cluster would cost a string concatenation per match.
-    const earlier = this.earlyMatches.get(event.id);
+    // A client may choose its audit ID (the Audit-ID header), so the key
+    // is scoped by cluster. The length prefix keeps two pairs from
+    // joining into one key.
+    const key = `${event.cluster.length}:${event.cluster}${event.id}`;
+    const earlier = this.earlyMatches.get(key);
     if (FINAL_STAGES.has(event.audit.stage)) {
       return earlier?.includes(rule) ?? false;
     }
     if (earlier?.includes(rule)) return true;
     if (earlier) earlier.push(rule);
-    else this.earlyMatches.set(event.id, [rule]);
+    else this.earlyMatches.set(key, [rule]);
     return false;
   }
 }

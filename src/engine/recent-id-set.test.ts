@@ -89,4 +89,19 @@ describe('RecentIdSet', () => {
     }
     expect(set.size).toBeLessThanOrEqual(200);
   });
+
+  it('same ID in two scopes is two IDs', () => {
+    const set = new RecentIdSet(100);
+    const uuid = randomUUID();
+    expect(set.add(uuid, 'prod')).toBe(true);
+    expect(set.add(uuid, 'dev')).toBe(true);
+    expect(set.add(uuid, 'prod')).toBe(false);
+    expect(set.has(uuid, 'dev')).toBe(true);
+    expect(set.has(uuid, 'staging')).toBe(false);
+    expect(set.has(uuid)).toBe(false);
+    expect(set.add('not-a-uuid', 'prod')).toBe(true);
+    expect(set.add('not-a-uuid', 'dev')).toBe(true);
+    expect(set.has('not-a-uuid', 'dev')).toBe(true);
+    expect(set.has('not-a-uuid')).toBe(false);
+  });
 });

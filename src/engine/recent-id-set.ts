@@ -1,4 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { BoundedSet } from './bounded-set.js';
+
+/**
+ * A random seed of the scope salt, new in each process, so that an ID
+ * cannot be chosen to meet another scope's ID.
+ */
+const SALT_SEED = randomBytes(4).readUInt32LE(0);
 
 /** The character code of `-`. */
 const HYPHEN = 45;
@@ -126,6 +133,8 @@ export class RecentIdSet {
   private previous: WordTable;
   private readonly others: BoundedSet<string>;
   private readonly words = new Uint32Array(4);
+  private saltScope = '';
+  private readonly salt = new Uint32Array(4);
 
   constructor(capacity: number) {
     const generation = Math.max(1, Math.floor(capacity / 2));
@@ -134,9 +143,16 @@ export class RecentIdSet {
     this.others = new BoundedSet(capacity);
   }
 
-  has(id: string): boolean {
+  /**
+   * Tells whether `id` was added in `scope`. IDs of different scopes (the
+   * clusters of a scan) are different IDs.
+   */
+  has(id: string, scope = ''): boolean {
     const words = this.words;
-    if (!parseLowercaseUuid(id, words)) return this.others.has(id);
+    if (!parseLowercaseUuid(id, words)) {
+      return this.others.has(scopedText(id, scope));
+    }
+    this.applySalt(scope);
     const hash = hashWords(words);
     return (
       this.current.find(words, hash) >= 0 ||
@@ -144,10 +160,13 @@ export class RecentIdSet {
     );
   }
 
-  /** Add an ID; returns false when it was already present. */
-  add(id: string): boolean {
+  /** Add an ID of `scope`; returns false when it was already present. */
+  add(id: string, scope = ''): boolean {
     const words = this.words;
-    if (!parseLowercaseUuid(id, words)) return this.others.add(id);
+    if (!parseLowercaseUuid(id, words)) {
+      return this.others.add(scopedText(id, scope));
+    }
+    this.applySalt(scope);
     // Both tables use the same hash, so it is computed once per ID.
     const hash = hashWords(words);
     if (
@@ -169,8 +188,39 @@ export class RecentIdSet {
     return true;
   }
 
+  /**
+   * Mixes `scope` into the parsed words. The empty scope leaves them as
+   * they are. Another scope XORs a seeded hash of its name into them,
+   * kept for the next call, since a scan reads one cluster at a time.
+   */
+  private applySalt(scope: string): void {
+    if (scope === '') return;
+    const salt = this.salt;
+    if (scope !== this.saltScope) {
+      let h = SALT_SEED;
+      for (let i = 0; i < scope.length; i++) {
+        h = Math.imul(h ^ scope.charCodeAt(i), 0x01000193);
+      }
+      for (let i = 0; i < 4; i++) {
+        h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ i;
+        h ^= h >>> 13;
+        salt[i] = h >>> 0;
+      }
+      this.saltScope = scope;
+    }
+    const words = this.words;
+    for (let i = 0; i < 4; i++) {
+      words[i] = ((words[i] as number) ^ (salt[i] as number)) >>> 0;
+    }
+  }
+
   /** IDs held, UUIDs and others. */
   get size(): number {
     return this.current.size + this.previous.size + this.others.size;
   }
+}
+
+/** Returns `id` joined with `scope` so that no two pairs give one text. */
+function scopedText(id: string, scope: string): string {
+  return scope === '' ? id : `${scope.length}:${scope}${id}`;
 }

@@ -92,9 +92,10 @@ const MAX_RECENT_RECORDS = 8192;
  * apart. Two bounded sets keep memory flat: IDs seen at an early stage
  * (RequestReceived, ResponseStarted), which long-running requests need
  * until they complete, and the IDs of the most recent final-stage
- * records, which catch a log shipper's retries. Audit IDs are UUIDs, so
- * the ID alone is the key, and RecentIdSet keeps them as numbers rather
- * than strings that the garbage collector would have to promote.
+ * records, which catch a log shipper's retries. Keys are audit IDs
+ * scoped by cluster, because a client may choose its audit ID, and
+ * RecentIdSet keeps them as numbers rather than strings that the
+ * garbage collector would have to promote.
  */
 class RequestTracker {
   private readonly early = new RecentIdSet(MAX_REMEMBERED_REQUESTS);
@@ -103,13 +104,14 @@ class RequestTracker {
   /** Classify one record and remember it. */
   classify(event: K8sAuditEvent): 'new' | 'stage' | 'repeat' {
     const stage = event.audit.stage;
+    const { cluster } = event;
     if (stage !== 'ResponseComplete' && stage !== 'Panic') {
-      return this.early.add(event.id) ? 'new' : 'stage';
+      return this.early.add(event.id, cluster) ? 'new' : 'stage';
     }
-    if (!this.recent.add(event.id)) return 'repeat';
+    if (!this.recent.add(event.id, cluster)) return 'repeat';
     // Most logs omit early stages, which leaves this set empty.
     if (this.early.size === 0) return 'new';
-    return this.early.has(event.id) ? 'stage' : 'new';
+    return this.early.has(event.id, cluster) ? 'stage' : 'new';
   }
 }
 
