@@ -14,8 +14,9 @@ export interface WrittenAlert {
 }
 
 /**
- * What a transaction wrote for some outcomes. Tracking changes apply only
- * once it commits, since a rolled back transaction wrote nothing.
+ * The writes of one transaction for some outcomes. Tracking changes
+ * apply only once it commits, since a rolled back transaction wrote
+ * nothing.
  */
 export interface WrittenOutcomes {
   alerts: WrittenAlert[];
