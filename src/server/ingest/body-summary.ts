@@ -28,9 +28,9 @@ export interface BodySummary {
 
 /**
  * Bytes by which a normalized event's JSON can exceed the event in the
- * body at most: the audit ID again as `id` (at most 1,024 characters of
- * up to 6 bytes each as JSON) and the fields around the audit record.
- * The record itself is never longer than the event it came from.
+ * body at most. It repeats the audit ID as `id` (at most 1,024
+ * characters of up to 6 bytes each as JSON) and adds the fields around
+ * the audit record, which is never longer than the event it came from.
  */
 const NORMALIZED_GROWTH = 8 * 1024;
 

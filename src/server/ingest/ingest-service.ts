@@ -82,7 +82,7 @@ const MAX_GROUP = 32;
 const OUTCOME_RETRY_MS = 1000;
 
 /**
- * Outcomes waiting for a write at most before the webhook refuses new
+ * Outcomes waiting for a write at most before the webhook rejects new
  * bodies, which bounds memory while the database fails.
  */
 const MAX_PENDING_OUTCOMES = 64;
@@ -137,7 +137,7 @@ export class IngestService {
 
   /**
    * True while so many outcomes wait for a write that the webhook should
-   * refuse new bodies: the database is failing.
+   * reject new bodies: the database is failing.
    */
   get backlogged(): boolean {
     return this.outcomes.length >= MAX_PENDING_OUTCOMES;

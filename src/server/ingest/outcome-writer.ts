@@ -28,7 +28,7 @@ export interface WrittenOutcomes {
 
 /**
  * Writes detection outcomes in the order detection produced them. It
- * keeps, for each alert the engine holds open, the stored alert behind
+ * keeps, for each alert the engine has open, the stored alert behind
  * it and the count stored so far, so that each repeat adds only what the
  * engine counted since the last write.
  */

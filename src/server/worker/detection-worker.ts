@@ -79,11 +79,10 @@ interface Touched {
 
 /**
  * Runs the engine over webhook bodies and over the ingest queue, in
- * order, and hands each outcome (the alerts opened or updated, the
- * events' retry keys and the queue rows to delete) to a sink that writes
- * it in one transaction. A batch therefore raises its alerts exactly
- * once, and after a crash the worker resumes from the first batch not
- * deleted.
+ * order. Each outcome (the alerts opened or updated, the events' retry
+ * keys and the queue rows to delete) goes to a sink that writes it in
+ * one transaction. A batch therefore raises its alerts exactly once, and
+ * after a crash the worker resumes from the first batch not deleted.
  *
  * A webhook body is detected as soon as it arrives when nothing is
  * queued before it: its outcome is then written before the webhook
