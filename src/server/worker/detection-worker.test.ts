@@ -17,6 +17,7 @@ import { normalizeAuditValue } from '../../sources/k8s-audit/normalize-audit-val
 import { Store } from '../../store/store.js';
 import { OutcomeWriter } from '../ingest/outcome-writer.js';
 import { eventKey } from '../ingest/prepare-events.js';
+import type { DetectedBody } from './detection-thread-messages.js';
 import { DetectionWorker } from './detection-worker.js';
 
 const CLUSTER = 'worker-test';
@@ -203,18 +204,29 @@ describe('DetectionWorker', () => {
       };
     }
 
-    it('idle worker detects a body at once', async () => {
-      worker = await startWorker();
-      worker.start();
-      const body = privilegedPodBody('-idle');
-      let result = worker.ingest(request(body, 1));
+    /**
+     * Starts a worker and offers it `body` until its loop is idle and
+     * it detects the body on arrival.
+     */
+    async function detectOnArrival(
+      body: string,
+    ): Promise<{ started: DetectionWorker; result: DetectedBody }> {
+      const started = await startWorker();
+      worker = started;
+      started.start();
       const deadline = Date.now() + 5000;
-      while (!('detected' in result) && Date.now() < deadline) {
-        worker.discard([1]);
+      for (;;) {
+        const result = started.ingest(request(body, 1));
+        if ('detected' in result) return { started, result };
+        if (Date.now() > deadline) throw new Error('body was not detected');
+        started.discard([1]);
         await new Promise((resolve) => setTimeout(resolve, 20));
-        result = worker.ingest(request(body, 1));
       }
-      if (!('detected' in result)) throw new Error('body was not detected');
+    }
+
+    it('idle worker detects a body at once', async () => {
+      const body = privilegedPodBody('-idle');
+      const { started, result } = await detectOnArrival(body);
 
       expect(result.detected.queued).toBe(result.detected.received);
       expect(result.detected.duplicates).toBe(0);
@@ -224,7 +236,7 @@ describe('DetectionWorker', () => {
       expect(result.outcome.rowIds).toEqual([]);
       expect(outcomes).toEqual([]);
 
-      const again = worker.ingest(request(body, 2));
+      const again = started.ingest(request(body, 2));
       if (!('detected' in again)) throw new Error('repeat was not detected');
       expect(again.detected.queued).toBe(0);
       expect(again.detected.duplicates).toBe(result.detected.received);
@@ -232,21 +244,12 @@ describe('DetectionWorker', () => {
     });
 
     it('kept body lists events already detected', async () => {
-      worker = await startWorker();
-      worker.start();
       const body = privilegedPodBody('-kept');
-      let result = worker.ingest(request(body, 1));
-      const deadline = Date.now() + 5000;
-      while (!('detected' in result) && Date.now() < deadline) {
-        worker.discard([1]);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        result = worker.ingest(request(body, 1));
-      }
-      if (!('detected' in result)) throw new Error('body was not detected');
+      const { started, result } = await detectOnArrival(body);
 
       // A stopped worker keeps bodies for the queue.
-      await worker.drain(1000);
-      const kept = worker.ingest(request(body, 2));
+      await started.drain(1000);
+      const kept = started.ingest(request(body, 2));
       if (!('summary' in kept)) throw new Error('body was not kept');
       const positions = kept.summary.keys.map((_, index) => index);
       expect(positions.length).toBe(result.detected.received);
