@@ -340,8 +340,12 @@ async function main(): Promise<void> {
   const latencyEvents = rate * Number(values.seconds);
   const work = mkdtempSync(join(tmpdir(), 'vigil-ingest-bench-'));
 
+  // A run that fails stops its server too, which would otherwise keep
+  // the caller's output pipe open.
+  let running: Server | undefined;
   try {
     const server = await startServer(join(work, 'data'), values.profile);
+    running = server;
     const enrol = spawnSync(
       process.execPath,
       [
@@ -355,6 +359,9 @@ async function main(): Promise<void> {
       ],
       { encoding: 'utf8' },
     );
+    if (enrol.status !== 0) {
+      throw new Error(`clusters add failed: ${enrol.stderr.trim()}`);
+    }
     const { token } = JSON.parse(enrol.stdout) as { token: string };
     const startMs = Date.now() + 1000;
 
@@ -384,6 +391,7 @@ async function main(): Promise<void> {
     });
     await waitForDrain(server.url, 60_000);
     const after = latencyBuckets(await metrics(server.url));
+    running = undefined;
     await server.stop();
 
     const lscpu = spawnSync('lscpu', { encoding: 'utf8' }).stdout;
@@ -405,6 +413,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${report}\n`);
     if (values.output) writeFileSync(values.output, `${report}\n`);
   } finally {
+    await running?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
