@@ -31,6 +31,9 @@ function httpsOptions(config: ServerConfig) {
   };
 }
 
+/** pino's number for the warn level. */
+const WARN = 40;
+
 /**
  * Builds the HTTP server with every route, the one error shape and the
  * shutdown guard. Listening is left to the caller.
@@ -40,7 +43,13 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const https = httpsOptions(context.config);
   const app = Fastify({
-    loggerInstance: context.logger,
+    // Fastify logs its own "Server listening at" line at info, and the
+    // server logs one with the URL as a field. Fastify's logger therefore
+    // starts at warn, or at the server's level when that is higher.
+    loggerInstance: context.logger.child(
+      {},
+      { level: context.logger.levelVal > WARN ? context.logger.level : 'warn' },
+    ),
     // Each request is not logged: at thousands of webhook batches a
     // second the lines would cost more than the work. Errors are logged.
     logController: new LogController({ disableRequestLogging: true }),

@@ -51,6 +51,8 @@ describe('vigil serve start and stop', () => {
     expect(logLines.filter((line) => line.includes(token as string))).toEqual(
       [],
     );
+    const listening = logLines.filter((line) => /listening/i.test(line));
+    expect(listening).toHaveLength(1);
 
     const second = await startServerProcess(backend, { env });
     expect(second.output()).not.toMatch(GENERATED);
