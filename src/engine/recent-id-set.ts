@@ -70,15 +70,7 @@ class WordTable {
     const { keys, stamps, mask, epoch } = this;
     let slot = hash & mask;
     while (stamps[slot] === epoch) {
-      const at = slot * 4;
-      if (
-        keys[at] === words[0] &&
-        keys[at + 1] === words[1] &&
-        keys[at + 2] === words[2] &&
-        keys[at + 3] === words[3]
-      ) {
-        return slot;
-      }
+      if (sameWords(keys, slot * 4, words)) return slot;
       slot = (slot + 1) & mask;
     }
     return -1;
@@ -105,12 +97,29 @@ class WordTable {
   }
 }
 
-/** Mixes the four words so that sequential or structured IDs spread. */
-function hashWords(words: Uint32Array): number {
-  let h = words[3] as number;
-  h ^= Math.imul(words[2] as number, 0x9e3779b1);
-  h ^= Math.imul(words[1] as number, 0x85ebca6b);
-  h ^= Math.imul(words[0] as number, 0xc2b2ae35);
+/** Tells whether the four words at `at` in `keys` equal `words`. */
+export function sameWords(
+  keys: Uint32Array,
+  at: number,
+  words: Uint32Array,
+): boolean {
+  return (
+    keys[at] === words[0] &&
+    keys[at + 1] === words[1] &&
+    keys[at + 2] === words[2] &&
+    keys[at + 3] === words[3]
+  );
+}
+
+/**
+ * Mixes the four words at `at` into one hash, so that sequential or
+ * structured IDs spread over a table.
+ */
+export function hashWords(words: Uint32Array, at = 0): number {
+  let h = words[at + 3] as number;
+  h ^= Math.imul(words[at + 2] as number, 0x9e3779b1);
+  h ^= Math.imul(words[at + 1] as number, 0x85ebca6b);
+  h ^= Math.imul(words[at] as number, 0xc2b2ae35);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -148,11 +157,8 @@ export class RecentIdSet {
    * clusters of a scan) are different IDs.
    */
   has(id: string, scope = ''): boolean {
+    if (!this.parse(id, scope)) return this.others.has(scopedText(id, scope));
     const words = this.words;
-    if (!parseLowercaseUuid(id, words)) {
-      return this.others.has(scopedText(id, scope));
-    }
-    this.applySalt(scope);
     const hash = hashWords(words);
     return (
       this.current.find(words, hash) >= 0 ||
@@ -162,11 +168,8 @@ export class RecentIdSet {
 
   /** Add an ID of `scope`; returns false when it was already present. */
   add(id: string, scope = ''): boolean {
+    if (!this.parse(id, scope)) return this.others.add(scopedText(id, scope));
     const words = this.words;
-    if (!parseLowercaseUuid(id, words)) {
-      return this.others.add(scopedText(id, scope));
-    }
-    this.applySalt(scope);
     // Both tables use the same hash, so it is computed once per ID.
     const hash = hashWords(words);
     if (
@@ -185,6 +188,16 @@ export class RecentIdSet {
       current = dropped;
     }
     current.insert(words, hash);
+    return true;
+  }
+
+  /**
+   * Parses a lowercase UUID into `words`, with `scope` mixed in; returns
+   * false for another ID, which the string set keeps.
+   */
+  private parse(id: string, scope: string): boolean {
+    if (!parseLowercaseUuid(id, this.words)) return false;
+    this.applySalt(scope);
     return true;
   }
 

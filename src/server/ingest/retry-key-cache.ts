@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { parseLowercaseUuid } from '../../engine/recent-id-set.js';
+import {
+  hashWords,
+  parseLowercaseUuid,
+  sameWords,
+} from '../../engine/recent-id-set.js';
 
 /** Words of a key's hash: 128 bits, so that two keys never meet in practice. */
 const WORDS = 4;
@@ -143,26 +147,18 @@ export class RetryKeyCache {
   /** Returns the index slot of the entry with `hash`, or EMPTY. */
   private find(hash: Uint32Array): number {
     const { index, hashes, mask } = this;
-    let slot = home(hash, 0) & mask;
+    let slot = hashWords(hash) & mask;
     for (;;) {
       const entry = index[slot] as number;
       if (entry === EMPTY) return EMPTY;
-      const at = entry * WORDS;
-      if (
-        hashes[at] === hash[0] &&
-        hashes[at + 1] === hash[1] &&
-        hashes[at + 2] === hash[2] &&
-        hashes[at + 3] === hash[3]
-      ) {
-        return slot;
-      }
+      if (sameWords(hashes, entry * WORDS, hash)) return slot;
       slot = (slot + 1) & mask;
     }
   }
 
   private insert(hash: Uint32Array, entry: number): void {
     const { index, mask } = this;
-    let slot = home(hash, 0) & mask;
+    let slot = hashWords(hash) & mask;
     while (index[slot] !== EMPTY) slot = (slot + 1) & mask;
     index[slot] = entry;
   }
@@ -178,7 +174,7 @@ export class RetryKeyCache {
     for (;;) {
       const entry = index[next] as number;
       if (entry === EMPTY) break;
-      const entryHome = home(hashes, entry * WORDS) & mask;
+      const entryHome = hashWords(hashes, entry * WORDS) & mask;
       // The entry stays unless its home lies cyclically outside (hole, next].
       const stays =
         hole <= next
@@ -270,18 +266,6 @@ export function hashKeyText(
   out[1] = finish(h1 ^ h0);
   out[2] = finish(h2 ^ h1);
   out[3] = finish(h3 ^ h2);
-}
-
-/**
- * Returns the index position of the hash at `at` in `words`, mixed from
- * all four words: keys that keep a UUID's bits differ in few of them.
- */
-function home(words: Uint32Array, at: number): number {
-  let h = words[at] as number;
-  h ^= Math.imul(words[at + 1] as number, 0x9e3779b1);
-  h ^= Math.imul(words[at + 2] as number, 0x85ebca6b);
-  h ^= Math.imul(words[at + 3] as number, 0xc2b2ae35);
-  return finish(h);
 }
 
 function rotate(value: number, bits: number): number {

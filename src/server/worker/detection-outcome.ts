@@ -53,13 +53,3 @@ export interface DetectionOutcome {
    */
   delta: MetricsDelta;
 }
-
-/** Whether an outcome changes nothing in the store. */
-export function isEmptyOutcome(outcome: DetectionOutcome): boolean {
-  return (
-    outcome.alerts.length === 0 &&
-    outcome.seen.length === 0 &&
-    outcome.rowIds.length === 0 &&
-    outcome.activity.length === 0
-  );
-}

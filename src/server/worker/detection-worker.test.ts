@@ -22,6 +22,15 @@ import { DetectionWorker } from './detection-worker.js';
 
 const CLUSTER = 'worker-test';
 
+/** Short waits, so that the tests do not wait for the worker's loop. */
+const WORKER_OPTIONS = {
+  batchRows: 64,
+  idleMs: 10,
+  retryMs: 10,
+  dedupeWindowMs: 600_000,
+  maxRetryKeys: 1000,
+};
+
 /**
  * A rule that raises on the second pod creation by one user: its count
  * lives only in the engine, so running a batch twice, or forgetting the
@@ -128,13 +137,7 @@ describe('DetectionWorker', () => {
       opened,
       loadRulePack(rulesDir),
       pino({ level: 'silent' }),
-      {
-        batchRows: 64,
-        idleMs: 10,
-        retryMs: 10,
-        dedupeWindowMs: 600_000,
-        maxRetryKeys: 1000,
-      },
+      WORKER_OPTIONS,
       async (outcome) => {
         await writer.writeOne(opened, outcome);
       },
@@ -180,13 +183,7 @@ describe('DetectionWorker', () => {
         store,
         loadRulePack(join(process.cwd(), 'rules')),
         pino({ level: 'silent' }),
-        {
-          batchRows: 64,
-          idleMs: 10,
-          retryMs: 10,
-          dedupeWindowMs: 600_000,
-          maxRetryKeys: 1000,
-        },
+        WORKER_OPTIONS,
         async (outcome) => {
           outcomes.push(outcome);
         },
