@@ -74,7 +74,7 @@ const SEEN_PAGE = 500;
 /**
  * The durable queue between the webhook and the detection worker, and the
  * keys of events already detected, which let the worker drop the API
- * server's retries. One row holds one batch, and the keys of one batch
+ * server's retries. One row contains one batch, and the keys of one batch
  * are written in the transaction that stores the batch's alerts.
  */
 export class IngestQueue {

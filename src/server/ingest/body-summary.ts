@@ -156,7 +156,7 @@ export function tooLargeProblems(
   return problems;
 }
 
-/** The response's entry for one event dropped for its size. */
+/** Returns the response's entry for one event dropped for its size. */
 export function tooLargeProblem(
   auditID: string,
   stage: string,

@@ -99,6 +99,10 @@ const MAX_PENDING_OUTCOMES = 64;
  * An outcome whose transaction failed stays pending and goes into every
  * later transaction until one commits: detection already counted its
  * events, and running them again would count them twice.
+ *
+ * NOTE: on SQLite a commit blocks this thread. While another process
+ * (the CLI) holds the write lock, each commit waits up to the 5 s busy
+ * timeout, and every request waits with it.
  */
 export class IngestService {
   private pending: PendingBatch[] = [];

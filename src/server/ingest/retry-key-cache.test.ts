@@ -53,11 +53,11 @@ describe('RetryKeyCache at scale', () => {
       );
     }
     expect(cache.size).toBe(1000);
-    const held = Array.from({ length: 5000 }, (_, n) =>
+    const present = Array.from({ length: 5000 }, (_, n) =>
       cache.has('prod', key(n), 1000),
     );
-    expect(held.indexOf(true)).toBe(4000);
-    expect(held.slice(4000).every(Boolean)).toBe(true);
+    expect(present.indexOf(true)).toBe(4000);
+    expect(present.slice(4000).every(Boolean)).toBe(true);
   });
 
   it('renewed keys survive many evictions', () => {

@@ -28,10 +28,10 @@ export interface ReceivedActivity {
 }
 
 /**
- * What detecting some events changed in the store, written in one
- * transaction by the thread that owns the database's writes: the alerts,
- * the retry keys that make repeats of the events duplicates, and the
- * queue rows that the events came from.
+ * The changes to the store from detecting some events: the alerts, the
+ * retry keys that make repeats of the events duplicates, and the queue
+ * rows that the events came from. The thread that owns the database's
+ * writes commits them in one transaction.
  */
 export interface DetectionOutcome {
   alerts: TouchedAlert[];

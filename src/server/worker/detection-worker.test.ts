@@ -240,17 +240,19 @@ describe('DetectionWorker', () => {
       expect(again.outcome.alerts).toEqual([]);
     });
 
-    it('kept body lists events already detected', async () => {
-      const body = privilegedPodBody('-kept');
+    it('queued body lists events already detected', async () => {
+      const body = privilegedPodBody('-queued');
       const { started, result } = await detectOnArrival(body);
 
       // A stopped worker keeps bodies for the queue.
       await started.drain(1000);
-      const kept = started.ingest(request(body, 2));
-      if (!('summary' in kept)) throw new Error('body was not kept');
-      const positions = kept.summary.keys.map((_, index) => index);
+      const queuedBody = started.ingest(request(body, 2));
+      if (!('summary' in queuedBody)) {
+        throw new Error('body was not kept for the queue');
+      }
+      const positions = queuedBody.summary.keys.map((_, index) => index);
       expect(positions.length).toBe(result.detected.received);
-      expect(kept.summary.repeats).toEqual(positions);
+      expect(queuedBody.summary.repeats).toEqual(positions);
     });
 
     it('body before the loop runs is kept for the queue', async () => {

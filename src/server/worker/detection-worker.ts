@@ -234,7 +234,7 @@ export class DetectionWorker {
     };
     const tooLarge = new Set(summary.tooLarge);
     const tooLargeEvents: { auditID: string; stage: string }[] = [];
-    const kept: FreshEvents = {
+    const fresh: FreshEvents = {
       row: {
         id: 0,
         cluster,
@@ -261,14 +261,14 @@ export class DetectionWorker {
       } else if (this.detectedKeys.claim(cluster, key, nowMs)) {
         counts.duplicates++;
       } else {
-        kept.events.push(event);
-        kept.keys.push(key);
+        fresh.events.push(event);
+        fresh.keys.push(key);
       }
     }
-    counts.queued = kept.events.length;
+    counts.queued = fresh.events.length;
 
     const touched = new Map<string, Touched>();
-    this.detect(kept, touched);
+    this.detect(fresh, touched);
     this.engine.expire(this.watermarkMs);
     const activity: ReceivedActivity[] =
       events.length > 0
@@ -281,7 +281,7 @@ export class DetectionWorker {
             },
           ]
         : [];
-    const outcome = this.outcome([], [kept], touched, activity);
+    const outcome = this.outcome([], [fresh], touched, activity);
     return {
       detected: {
         ...counts,
